@@ -113,6 +113,13 @@ class ArianetClient:
     def has_token(self) -> bool:
         return self._auth is not None
 
+    def token_matches(self, prefix: str) -> bool:
+        """Whether the token in use starts with ``prefix`` (as GET /auth/tokens lists it).
+
+        The UI marks the current token with this; the token itself never leaves the client.
+        """
+        return self._auth is not None and self._auth.matches_prefix(prefix)
+
     # -- the request path -------------------------------------------------------------------
 
     async def request(

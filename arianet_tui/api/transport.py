@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from collections.abc import Generator
 from urllib.parse import urlsplit
@@ -65,6 +66,14 @@ class BearerAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self._token}"
         yield request
+
+    def matches_prefix(self, prefix: str) -> bool:
+        """True when the token starts with ``prefix``, ignoring a trailing ellipsis."""
+        wanted = prefix.strip().rstrip(".\u2026")
+        # A prefix this short would match nearly any token of the same scheme.
+        if len(wanted) < 8:
+            return False
+        return hmac.compare_digest(self._token[: len(wanted)].encode(), wanted.encode())
 
     def __repr__(self) -> str:
         return "BearerAuth(token=<redacted>)"

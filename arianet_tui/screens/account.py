@@ -16,7 +16,7 @@ from textual.widgets import Static
 from ..api.models import ApiToken, User
 from ..widgets.resource_table import ResourceTable
 from ..widgets.safe import safe_text
-from ..widgets.table_state import failure_note, set_empty_text
+from ..widgets.table_state import failure_note
 from .account_actions import TOKENS_FEED, AccountActions
 from .account_tokens import current_token_id, token_columns, token_fields
 from .base import SectionScreen
@@ -94,17 +94,17 @@ class AccountScreen(AccountActions, SectionScreen):
         self.query_one("#account-user", Static).update(user_panel(user))
 
     def _got_tokens(self, tokens: list[ApiToken]) -> None:
-        self.current_id = current_token_id(self.services.client, tokens, self.services.clock())
+        self.current_id = current_token_id(self.services.client, tokens)
         table = self.table
         table.update_rows(tokens, complete=True)
         table.set_note("● the token this app uses" if self.current_id is not None else "")
         if not tokens:
-            set_empty_text(table, "No API tokens: create one in the Arianet dashboard.")
+            table.set_empty_text("No API tokens: create one in the Arianet dashboard.")
 
     def _failed(self, error: Exception) -> None:
         self.table.set_note(failure_note(error))
         if not self.table.records:
-            set_empty_text(self.table, "Could not load the API tokens; ctrl+r tries again.")
+            self.table.set_empty_text("Could not load the API tokens; ctrl+r tries again.")
         self.feed_failed(error)
 
     # -- AccountActions ---------------------------------------------------------------------

@@ -15,33 +15,15 @@ from ..widgets.safe import safe_text
 
 #: An expiry closer than this is shown as a warning.
 EXPIRY_WARNING = timedelta(days=14)
-#: Without a way to ask the client, the token used within this long is taken as the current one.
-RECENT_USE = timedelta(minutes=5)
 
 
-def current_token_id(client: ArianetClient, tokens: Iterable[ApiToken], now: float) -> int | None:
-    """The id of the token the client sends, if it can be told.
+def current_token_id(client: ArianetClient, tokens: Iterable[ApiToken]) -> int | None:
+    """The id of the token the client sends, when exactly one listed prefix matches it.
 
-    The client is asked whether its token starts with each token's prefix (the token itself
-    never leaves the client). A client without that check leaves a guess: the token the API
-    saw last, when that was moments ago, since every request marks its token as used.
+    The client answers whether its token starts with a prefix; the token never leaves it.
     """
-    listed = list(tokens)
-    matches: Callable[[str], bool] | None = getattr(client, "token_matches", None)
-    if callable(matches):
-        # A prefix may be shown shortened, "arr_..." in the reference's own example.
-        prefixes = {t.id: t.prefix.rstrip(".…") for t in listed}
-        found = [t.id for t in listed if len(prefixes[t.id]) >= 8 and matches(prefixes[t.id])]
-        return found[0] if len(found) == 1 else None
-    # TODO: guesses by last use until ArianetClient offers token_matches(prefix); another
-    # client using a different token at the same moment could be taken for this one.
-    used = [t for t in listed if t.last_used is not None]
-    if not used:
-        return None
-    latest = max(used, key=lambda t: t.last_used or datetime.min.replace(tzinfo=UTC))
-    assert latest.last_used is not None
-    moment = datetime.fromtimestamp(now, UTC)
-    return latest.id if moment - latest.last_used <= RECENT_USE else None
+    found = [t.id for t in tokens if client.token_matches(t.prefix)]
+    return found[0] if len(found) == 1 else None
 
 
 def _when(moment: datetime | None, now: float) -> str:

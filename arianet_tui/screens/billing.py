@@ -19,7 +19,7 @@ from ..api import ArianetError
 from ..api.models import Page, Plan, Server, Transaction, Wallet
 from ..widgets.money import FleetCost, balance_history, fleet_cost
 from ..widgets.resource_table import ResourceTable
-from ..widgets.table_state import failure_note, set_empty_text
+from ..widgets.table_state import failure_note
 from .base import SectionScreen
 from .billing_panels import (
     burn_panel,
@@ -188,7 +188,7 @@ class BillingScreen(SectionScreen):
         else:
             self._show_transactions(data.data)
         if data.pagination.total == 0:
-            set_empty_text(self.table, EMPTY)
+            self.table.set_empty_text(EMPTY)
 
     def _show_transactions(self, transactions: list[Transaction]) -> None:
         self.table.update_rows(transactions)
@@ -209,7 +209,7 @@ class BillingScreen(SectionScreen):
     def _transactions_failed(self, error: Exception) -> None:
         self.table.set_note(failure_note(error))
         if not self.table.records:
-            set_empty_text(self.table, "Could not load the transactions; ctrl+r tries again.")
+            self.table.set_empty_text("Could not load the transactions; ctrl+r tries again.")
         self.feed_failed(error)
 
     def _summary_failed(self, error: Exception) -> None:

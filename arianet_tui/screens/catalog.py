@@ -25,10 +25,10 @@ from ..widgets.badges import age
 from ..widgets.money import money
 from ..widgets.resource_table import ResourceTable
 from ..widgets.safe import safe_plain, safe_text
-from ..widgets.table_state import failure_note, set_empty_text
+from ..widgets.table_state import failure_note
 from .base import SectionScreen
 from .catalog_columns import currencies, os_columns, os_fields, plan_columns, plan_fields
-from .catalog_create import create_server_for
+from .create_server import CreateServerScreen
 from .dialogs import ChoiceDialog, ConfirmDialog
 
 FEED = "catalog"
@@ -164,13 +164,13 @@ class CatalogScreen(SectionScreen):
         templates.update_rows(data.templates, complete=True)
         templates.set_note("")
         if not data.templates:
-            set_empty_text(templates, "No OS templates offered here; choose another region (r).")
+            templates.set_empty_text("No OS templates offered here; choose another region (r).")
         self._render_info()
 
     def _failed(self, error: Exception) -> None:
         self.plans_table.set_note(failure_note(error))
         if not self.plans_table.records:
-            set_empty_text(self.plans_table, "Could not read the catalog; ctrl+r tries again.")
+            self.plans_table.set_empty_text("Could not read the catalog; ctrl+r tries again.")
         self.feed_failed(error)
 
     @work(exclusive=True, group="catalog-table")
@@ -195,7 +195,7 @@ class CatalogScreen(SectionScreen):
         table.update_rows(plans, complete=True)
         table.set_note("")
         if not plans:
-            set_empty_text(table, "No plans offered here; choose another region (r).")
+            table.set_empty_text("No plans offered here; choose another region (r).")
 
     # -- showing ----------------------------------------------------------------------------
 
@@ -257,7 +257,7 @@ class CatalogScreen(SectionScreen):
                 severity="warning",
             )
             return
-        created = await self.app.push_screen_wait(create_server_for(plan, region))
+        created = await self.app.push_screen_wait(CreateServerScreen(plan=plan, region=region))
         if created is not None:
             self.notify(
                 f"{safe_plain(created.hostname or created.id)} is being created; see it in "

@@ -85,8 +85,16 @@ class CreateServerScreen(ModalScreen[Server | None]):
 
     BINDINGS = [Binding("escape", "back", "Back", id="create.back")]
 
-    def __init__(self, refresh: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        refresh: tuple[str, ...] = (),
+        *,
+        plan: Plan | None = None,
+        region: Region | None = None,
+    ) -> None:
+        """``plan`` and ``region`` (from the catalog) answer the first two steps."""
         super().__init__()
+        self.preset = (plan, region) if plan is not None and region is not None else None
         #: Feeds that list servers: re-read when the outcome of the POST is unknown.
         self.reread_feeds = refresh
         self.step = 0
@@ -180,6 +188,36 @@ class CreateServerScreen(ModalScreen[Server | None]):
             self.host.show_error(error, context="Regions")
             return
         self._fill([(str(r.id), _region_label(r)) for r in self.regions])
+        if self.preset is not None:
+            await self._answer_preset(*self.preset)
+
+    async def _answer_preset(self, plan: Plan, region: Region) -> None:
+        """Open at the OS step with the catalog's plan and region; escape walks back."""
+        catalog = self.host.services.catalog
+        try:
+            plans = await catalog.plans_for(region.id)
+            self.templates = await catalog.os_for(region.id)
+        except ArianetError as error:
+            self.host.show_error(error, context="Plans and OS templates")
+            self.dismiss(None)
+            return
+
+        self.chosen_region = next((r for r in self.regions if r.id == region.id), region)
+        self.plans = sorted(plans, key=lambda p: plan_order(p, self.currency))
+        self.chosen_plan = next((p for p in self.plans if p.id == plan.id), None)
+        if self.chosen_plan is None:
+            self.notify(
+                f"{safe_plain(plan.name)} is not offered in {safe_plain(region.name)} any "
+                "more; choose another plan.",
+                title="New server",
+                severity="warning",
+                markup=False,
+            )
+            self._show_step(1)
+            self._fill([(str(p.id), self._plan_label(p)) for p in self.plans])
+            return
+        self._show_step(2)
+        self._fill([(str(t.id), safe_text(t.name)) for t in self.templates])
 
     @work(exclusive=True, group="wizard-load")
     async def _load_for_region(self, region: Region) -> None:

@@ -18,7 +18,7 @@ from ..widgets.badges import age
 from ..widgets.firewall_rules import opens_to_everyone
 from ..widgets.resource_table import Column, ResourceTable
 from ..widgets.safe import safe_plain, safe_text
-from ..widgets.table_state import failure_note, set_empty_text
+from ..widgets.table_state import failure_note
 from .base import SectionScreen
 from .firewall_actions import FEED, FirewallActions, ShownRule
 
@@ -149,13 +149,13 @@ class FirewallsScreen(FirewallActions, SectionScreen):
         table.update_rows(firewalls, complete=True)
         table.set_note("")
         if not firewalls:
-            set_empty_text(table, "No firewalls yet: press n to create one.")
+            table.set_empty_text("No firewalls yet: press n to create one.")
         self._show_rules(table.current)
 
     def _failed(self, error: Exception) -> None:
         self.table.set_note(failure_note(error))
         if not self.table.records:
-            set_empty_text(self.table, "Could not load the firewalls; ctrl+r tries again.")
+            self.table.set_empty_text("Could not load the firewalls; ctrl+r tries again.")
         self.feed_failed(error)
 
     # -- the rules of one firewall ----------------------------------------------------------
@@ -172,7 +172,7 @@ class FirewallsScreen(FirewallActions, SectionScreen):
         rules.update_rows(shown, complete=True)
         rules.set_note("protected" if firewall.protected else "")
         if not shown:
-            set_empty_text(rules, "No rules yet: press a to add one.")
+            rules.set_empty_text("No rules yet: press a to add one.")
 
     @on(ResourceTable.RowHighlighted, "#firewalls-table")
     def _highlighted(self, event: ResourceTable.RowHighlighted) -> None:
@@ -217,5 +217,5 @@ class FirewallsScreen(FirewallActions, SectionScreen):
     def firewall_removed(self, firewall_id: int) -> None:
         self.table.remove_rows([firewall_id])
         if not self.table.records:
-            set_empty_text(self.table, "No firewalls yet: press n to create one.")
+            self.table.set_empty_text("No firewalls yet: press n to create one.")
         self._show_rules(self.table.current)

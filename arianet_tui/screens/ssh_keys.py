@@ -22,7 +22,7 @@ from ..widgets.badges import age
 from ..widgets.resource_table import Column, ResourceTable
 from ..widgets.safe import safe_plain, safe_text
 from ..widgets.sshkey_format import describe as parsed
-from ..widgets.table_state import failure_note, set_empty_text
+from ..widgets.table_state import failure_note
 from .base import SectionScreen
 from .dialogs import ConfirmDialog
 from .ssh_key_actions import FEED, SshKeyActions
@@ -145,13 +145,13 @@ class SshKeysScreen(SshKeyActions, SectionScreen):
         self.table.update_rows(keys, complete=True)
         self.table.set_note("")
         if not keys:
-            set_empty_text(self.table, EMPTY)
+            self.table.set_empty_text(EMPTY)
         self._show_detail(self.table.current)
 
     def _failed(self, error: Exception) -> None:
         self.table.set_note(failure_note(error))
         if not self.table.records:
-            set_empty_text(self.table, "Could not load the SSH keys; ctrl+r tries again.")
+            self.table.set_empty_text("Could not load the SSH keys; ctrl+r tries again.")
         self.feed_failed(error)
 
     def _show_detail(self, key: SshKey | None) -> None:
@@ -208,5 +208,5 @@ class SshKeysScreen(SshKeyActions, SectionScreen):
     def key_removed(self, key_id: int) -> None:
         self.table.remove_rows([key_id])
         if not self.table.records:
-            set_empty_text(self.table, EMPTY)
+            self.table.set_empty_text(EMPTY)
         self._show_detail(self.table.current)

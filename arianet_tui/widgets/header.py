@@ -130,6 +130,9 @@ class AppHeader(Vertical):
             self._paint()
 
     def _paint(self) -> None:
+        if not self.query("#header-banner"):
+            # Shown between mount and compose: on_mount paints once the children exist.
+            return
         state = self._state
         left = Text(no_wrap=True, overflow="ellipsis")
         if state.demo:

@@ -35,6 +35,7 @@ T = TypeVar("T")
 GUTTER = "_gutter"
 MARK = "✓"
 CHANGED = "•"
+LOADING = "Loading…"
 # How close to the last loaded row the cursor or the scroll must come to ask for more.
 NEAR_END_ROWS = 10
 
@@ -190,6 +191,8 @@ class ResourceTable(Vertical, Generic[T]):
         self._sort_reverse = False
         self._total: int | None = None
         self._last_highlight: str | None = None
+        #: False until the first rows (possibly none) arrive: the empty line says "Loading".
+        self._loaded = False
 
     # -- composition ------------------------------------------------------------------------
 
@@ -200,12 +203,13 @@ class ResourceTable(Vertical, Generic[T]):
         for column in self._columns.values():
             grid.add_column(column.label, key=column.key, width=column.width)
         yield grid
-        yield Static(self._empty_text, classes="resource-table--empty")
+        yield Static(LOADING, classes="resource-table--empty")
         yield FilterBar()
 
     def on_mount(self) -> None:
         self.watch(self.grid, "scroll_y", self._check_near_end, init=False)
         self._refresh_info()
+        self._show_empty_state()
 
     @property
     def grid(self) -> DataTable[Text]:
@@ -300,6 +304,7 @@ class ResourceTable(Vertical, Generic[T]):
         load, when every row is new.
         """
         first_load = not self._records
+        self._loaded = True
         seen: set[str] = set()
         changed: set[str] = set()
         for record in records:
@@ -324,6 +329,8 @@ class ResourceTable(Vertical, Generic[T]):
                 changed.add(key)
         if changed:
             self._show(changed)
+        else:
+            self._show_empty_state()
         if self._flashing & changed:
             self.set_timer(self._flash_seconds, self._end_flash)
 
@@ -419,6 +426,22 @@ class ResourceTable(Vertical, Generic[T]):
         else:
             self._rebuild(view)
         self._refresh_info()
+        self._show_empty_state()
+
+    def set_empty_text(self, text: str) -> None:
+        """What the table says when it has no rows, e.g. "No SSH keys yet: press n to add one"."""
+        self._empty_text = text
+        self._loaded = True
+        self._show_empty_state()
+
+    def _show_empty_state(self) -> None:
+        self.set_class(not self._visible, "-empty")
+        if self._visible:
+            return
+        text = self._empty_text if self._loaded else LOADING
+        if self._records:
+            text = f"Nothing matches /{self._query.text}; escape clears the filter."
+        self.query_one(".resource-table--empty", Static).update(Text(text))
 
     def _rebuild(self, view: list[str]) -> None:
         grid = self.grid
@@ -431,12 +454,6 @@ class ResourceTable(Vertical, Generic[T]):
         for key in view:
             grid.add_row(*self._row(key), key=key)
         self._visible = view
-        self.set_class(not view, "-empty")
-        if not view:
-            empty = self._empty_text
-            if self._records:
-                empty = f"Nothing matches /{self._query.text}; escape clears the filter."
-            self.query_one(".resource-table--empty", Static).update(Text(empty))
 
         if old_key in self._records and old_key in view:
             row = view.index(old_key)

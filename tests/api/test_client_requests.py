@@ -246,3 +246,19 @@ async def test_malformed_rate_limit_headers_are_ignored(client, mock):
     await client.list_servers()
     read = client.rate_limits.state(Bucket.READ)
     assert (read.limit, read.remaining, read.reset_at) == (100, 100, None)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("arr_secret_t", True),
+        ("arr_secret_t...", True),
+        ("arr_secret_t\u2026", True),
+        ("arr_other_to", False),
+        ("arr_", False),
+        ("", False),
+    ],
+)
+def test_token_matches_a_listed_prefix(prefix, expected):
+    assert ArianetClient(TOKEN, BASE).token_matches(prefix) is expected
+    assert ArianetClient(None, BASE).token_matches(prefix) is False

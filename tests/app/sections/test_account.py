@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import httpx
 from starlette.applications import Starlette
 from textual.widgets import Static
 
+from arianet_tui.api import ArianetClient
 from arianet_tui.api.models import ApiToken
 from arianet_tui.app import ArianetApp
 from arianet_tui.cli import build_services
@@ -117,19 +116,16 @@ async def test_logout_deletes_the_token_file_and_returns_to_the_first_run_screen
     await services.client.aclose()
 
 
-def test_the_current_token_is_found_by_prefix_or_else_by_last_use() -> None:
-    now = datetime(2026, 1, 1, tzinfo=UTC)
+def test_the_current_token_is_found_by_its_prefix() -> None:
     tokens = [
-        ApiToken(id=1, name="a", prefix="arr_demo01234567", last_used=now - timedelta(days=2)),
-        ApiToken(id=2, name="b", prefix="arr_ffff01234567", last_used=now),
+        ApiToken(id=1, name="a", prefix=DEMO_TOKEN[:16]),
+        ApiToken(id=2, name="b", prefix="arr_ffff01234567"),
         ApiToken(id=3, name="c", prefix="arr_..."),
     ]
-
-    class Client:
-        def token_matches(self, prefix: str) -> bool:
-            return DEMO_TOKEN.startswith(prefix)
-
-    moment = now.timestamp()
-    assert current_token_id(Client(), tokens, moment) == 1  # type: ignore[arg-type]
-    assert current_token_id(object(), tokens, moment) == 2  # type: ignore[arg-type]
-    assert current_token_id(object(), tokens, moment + 3600) is None  # type: ignore[arg-type]
+    client = ArianetClient(DEMO_TOKEN, "http://127.0.0.1/api/v1")
+    assert current_token_id(client, tokens) == 1
+    assert current_token_id(client, tokens[1:]) is None
+    assert (
+        current_token_id(ArianetClient("arr_ffff0123456789", "http://127.0.0.1/api/v1"), tokens)
+        == 2
+    )
