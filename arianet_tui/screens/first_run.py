@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.text import Text
@@ -33,7 +33,8 @@ You can also set ARIANET_TOKEN instead, or try the dashboard on simulated data f
 class FirstRunChoice:
     """What the user chose: a token (already saved) or the demo."""
 
-    token: str | None = None
+    # Out of the repr, so no traceback or log line that shows the choice shows the token.
+    token: str | None = field(default=None, repr=False)
     demo: bool = False
 
 

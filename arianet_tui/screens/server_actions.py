@@ -407,9 +407,10 @@ class ServerActionScreen(LiveScreen):
         server = self._current_or_say()
         if server is None:
             return
-        ip = server.primary_ip
+        # Only the sanitised address: a pasted escape sequence would run in the user's shell.
+        ip = safe_plain(server.primary_ip)
         if not ip:
-            self.notify(f"{name_of(server)} has no IP address yet.", markup=False)
+            self.notify(f"{safe_plain(name_of(server))} has no IP address yet.", markup=False)
             return
         self.app.copy_to_clipboard(ip)
         self.notify(f"Copied {ip}", title="Clipboard", markup=False)

@@ -26,7 +26,8 @@ class Action(StrEnum):
 
 
 _NEEDS_ACTIVE = {Action.RESTART, Action.POWER_ON, Action.POWER_OFF, Action.REINSTALL}
-_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", re.IGNORECASE)
+# fullmatch, not match: with match, "$" would also accept a trailing line break.
+_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
 
 
 def name_of(server: Server) -> str:
@@ -74,7 +75,7 @@ def hostname_problem(value: str) -> str | None:
             return "A hostname cannot have empty parts (two dots, or a dot at an end)."
         if len(label) > 63:
             return "Each part between dots has at most 63 characters."
-        if not _LABEL.match(label):
+        if not _LABEL.fullmatch(label):
             if label.startswith("-") or label.endswith("-"):
                 return "A part cannot start or end with a hyphen."
             return "Use only letters, digits, hyphens and dots."

@@ -179,7 +179,7 @@ class SshKeysScreen(SshKeyActions, SectionScreen):
     def action_copy_key(self) -> None:
         key = self.current_key()
         if key is not None:
-            self.app.copy_to_clipboard(key.key)
+            self.app.copy_to_clipboard(safe_plain(key.key))
             self.notify(
                 f"Copied the public key {safe_plain(key.name)}", title="Clipboard", markup=False
             )

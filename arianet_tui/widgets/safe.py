@@ -60,5 +60,6 @@ def safe_text(value: object, *, limit: int | None = None, style: str = "") -> Te
     """
     plain = safe_plain(value)
     if limit is not None:
-        plain = truncate_cells(plain, limit)
-    return Text(plain, style=style, end="", no_wrap=limit is not None)
+        return Text(truncate_cells(plain, limit), style=style, end="", no_wrap=True)
+    # Fold, so a container that crops with an ellipsis (a Rich table column) shows it all.
+    return Text(plain, style=style, end="", overflow="fold")
