@@ -13,6 +13,7 @@ reverses it.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -23,12 +24,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from .filter_bar import FilterBar
 from .query import Query, parse_query
+from .virtual_grid import VirtualGrid
 
 T = TypeVar("T")
 
@@ -38,6 +39,25 @@ CHANGED = "•"
 LOADING = "Loading…"
 # How close to the last loaded row the cursor or the scroll must come to ask for more.
 NEAR_END_ROWS = 10
+# Rows whose rendered cells are kept; the grid asks again for rows that come back on screen.
+CELL_CACHE = 4096
+
+
+_MISSING: Any = object()
+
+
+def _narrows(query: Query, previous: Query) -> bool:
+    """True when every row matching ``query`` also matches ``previous``."""
+    if len(query.terms) < len(previous.terms):
+        return False
+    for new, old in zip(query.terms, previous.terms, strict=False):
+        if new.field != old.field or new.negated or old.negated:
+            return False
+        if old.field is None and old.value not in new.value:
+            return False
+        if old.field is not None and not new.value.startswith(old.value):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -52,8 +72,8 @@ class Column(Generic[T]):
     width: int | None = None
 
 
-class _Grid(DataTable[Text]):
-    """The DataTable inside a ResourceTable, with vim-style moves."""
+class _Grid(VirtualGrid):
+    """The grid inside a ResourceTable, with vim-style moves."""
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", show=False, id="table.open"),
@@ -62,14 +82,6 @@ class _Grid(DataTable[Text]):
         Binding("g", "scroll_top", "Top", show=False, id="table.top"),
         Binding("G", "scroll_bottom", "Bottom", show=False, id="table.bottom"),
     ]
-
-    def _update_dimensions(self, new_rows: Iterable[Any]) -> None:
-        super()._update_dimensions(new_rows)
-        # DataTable caches rendered rows and lines by its update count alone, which new
-        # column widths do not change: without this, rows painted before the widths grew
-        # stay narrow.
-        self._clear_caches()
-        self.refresh()
 
 
 class ResourceTable(Vertical, Generic[T]):
@@ -180,8 +192,15 @@ class ResourceTable(Vertical, Generic[T]):
         self._empty_text = empty_text
         self._flash_seconds = flash_seconds
         self._records: dict[str, T] = {}
-        self._cells: dict[str, tuple[Text, ...]] = {}
+        #: Rendered cells (gutter first) of rows drawn lately, by key.
+        self._cells: dict[str, list[Text]] = {}
         self._search: dict[str, tuple[dict[str, str], str]] = {}
+        #: The sort value of every row for the current sort column, and every row in
+        #: ascending (value, key) order: a changed row moves by bisection.
+        self._sort_values: dict[str, Any] = {}
+        self._order: list[tuple[Any, str]] = []
+        #: Rows matching the filter (all rows when there is no filter).
+        self._matching: set[str] = set()
         self._visible: list[str] = []
         self._marked: set[str] = set()
         self._flashing: set[str] = set()
@@ -193,16 +212,17 @@ class ResourceTable(Vertical, Generic[T]):
         self._last_highlight: str | None = None
         #: False until the first rows (possibly none) arrive: the empty line says "Loading".
         self._loaded = False
+        self._grid: VirtualGrid | None = None
+        self._info_line: tuple[str, str] | None = None
 
     # -- composition ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Static(classes="resource-table--info")
-        grid: _Grid = _Grid(cursor_type="row", zebra_stripes=False)
-        grid.add_column("", width=1, key=GUTTER)
-        for column in self._columns.values():
-            grid.add_column(column.label, key=column.key, width=column.width)
-        yield grid
+        columns = [(GUTTER, "", 1)] + [
+            (column.key, column.label, column.width) for column in self._columns.values()
+        ]
+        yield _Grid(columns, self._row)
         yield Static(LOADING, classes="resource-table--empty")
         yield FilterBar()
 
@@ -212,8 +232,10 @@ class ResourceTable(Vertical, Generic[T]):
         self._show_empty_state()
 
     @property
-    def grid(self) -> DataTable[Text]:
-        return self.query_one(_Grid)
+    def grid(self) -> VirtualGrid:
+        if self._grid is None:
+            self._grid = self.query_one(_Grid)
+        return self._grid
 
     @property
     def filter_bar(self) -> FilterBar:
@@ -227,10 +249,10 @@ class ResourceTable(Vertical, Generic[T]):
     @property
     def current_key(self) -> str | None:
         """The key of the row under the cursor, or None when the table is empty."""
-        grid = self.grid
-        if not self._visible or not grid.is_valid_row_index(grid.cursor_row):
+        row = self.grid.cursor_row
+        if not 0 <= row < len(self._visible):
             return None
-        return self._visible[grid.cursor_row]
+        return self._visible[row]
 
     @property
     def current(self) -> T | None:
@@ -300,38 +322,42 @@ class ResourceTable(Vertical, Generic[T]):
     def update_rows(self, records: Iterable[T], *, complete: bool = False) -> None:
         """Add or update rows by key; with ``complete`` rows missing from ``records`` go.
 
-        Rows whose content changed are flagged for ``flash_seconds``, except on the first
-        load, when every row is new.
+        Rows whose record changed are flagged for ``flash_seconds``, except on the first
+        load, when every row is new. Records are compared, not rendered: a row is rendered
+        only when it is drawn.
         """
         first_load = not self._records
         self._loaded = True
-        seen: set[str] = set()
-        changed: set[str] = set()
+        records_now = self._records
+        seen: set[str] | None = set() if complete else None
+        arrived: list[str] = []
+        moved = False
+        flashed = False
         for record in records:
             key = str(self._key_of(record))
-            seen.add(key)
-            cells = tuple(column.render(record) for column in self._columns.values())
-            old = self._cells.get(key)
-            self._records[key] = record
-            if old == cells:
+            arrived.append(key)
+            old = records_now.get(key)
+            records_now[key] = record
+            if old is not None and (old is record or old == record):
                 continue
-            self._cells[key] = cells
-            fields = {name: value.lower() for name, value in self._fields_of(record).items()}
-            self._search[key] = (fields, "\n".join(fields.values()))
-            self._field_names = self._field_names | fields.keys()
-            changed.add(key)
-            if old is not None and not first_load:
+            if self._index_record(key, record):
+                moved = True
+            if old is None:
+                moved = True
+            elif not first_load:
                 self._flashing.add(key)
-
-        if complete:
-            for key in set(self._records) - seen:
+                flashed = True
+        if seen is not None:
+            seen.update(arrived)
+            gone = set(records_now) - seen
+            for key in gone:
                 self._forget(key)
-                changed.add(key)
-        if changed:
-            self._show(changed)
-        else:
-            self._show_empty_state()
-        if self._flashing & changed:
+            moved = moved or bool(gone)
+        # Cells may depend on more than the record (ages count from now): rows that
+        # arrived are drawn again, which costs only the rows on screen.
+        self._invalidate(arrived)
+        self._show(moved)
+        if flashed:
             self.set_timer(self._flash_seconds, self._end_flash)
 
     def remove_rows(self, keys: Iterable[Hashable]) -> None:
@@ -340,12 +366,33 @@ class ResourceTable(Vertical, Generic[T]):
         for key in gone:
             self._forget(key)
         if gone:
-            self._show(gone)
+            self._show(True)
 
     def set_filter(self, text: str) -> None:
         """Narrow the rows to those matching ``text`` (the filter language above)."""
-        self._query = parse_query(text, self._field_names)
-        self._show(set())
+        query = parse_query(text, self._field_names)
+        if query == self._query:
+            return
+        previous, self._query = self._query, query
+        if query:
+            self._matching = self._match(query, previous)
+        self._show(True)
+
+    def _match(self, query: Query, previous: Query) -> set[str]:
+        """The rows matching ``query``; when it only narrows ``previous`` (more typed onto
+        the same words) only the rows that matched before are looked at."""
+        search = self._search
+        keys: Iterable[str] = search
+        if previous and _narrows(query, previous):
+            keys = self._matching
+        terms = query.terms
+        if all(term.field is None and not term.negated for term in terms):
+            words = [term.value for term in terms]
+            if len(words) == 1:
+                word = words[0]
+                return {key for key in keys if word in search[key][1]}
+            return {key for key in keys if all(w in search[key][1] for w in words)}
+        return {key for key in keys if query.matches(*search[key])}
 
     def sort_by(self, column: str, *, reverse: bool | None = None) -> None:
         """Order the rows by a column; the same column again flips the direction."""
@@ -353,49 +400,102 @@ class ResourceTable(Vertical, Generic[T]):
             return
         if reverse is None:
             reverse = not self._sort_reverse if column == self._sort_column else False
+        resort = column != self._sort_column
         self._sort_column, self._sort_reverse = column, reverse
-        self._show(set())
+        if resort:
+            self._sort_values = {key: self._sort_value(key) for key in self._records}
+            self._order = sorted((value, key) for key, value in self._sort_values.items())
+        self._show(True)
 
     def clear_marks(self) -> None:
         marked = set(self._marked)
         self._marked.clear()
-        self._show(marked)
+        self._invalidate(marked)
+        self._show(False)
         self.post_message(self.MarksChanged(self, frozenset()))
 
     def move_to(self, key: Hashable) -> None:
         """Put the cursor on a row, if it is shown."""
         key = str(key)
-        if key in self._visible:
-            self.grid.move_cursor(row=self._visible.index(key))
+        try:
+            row = self._visible.index(key)
+        except ValueError:
+            return
+        self.grid.move_cursor(row)
 
     # -- internals --------------------------------------------------------------------------
+
+    def _index_record(self, key: str, record: T) -> bool:
+        """Note a new or changed record's search text, sort value and filter match; True
+        when its place in the view may have changed."""
+        fields = {name: value.lower() for name, value in self._fields_of(record).items()}
+        everything = "\n".join(fields.values())
+        self._search[key] = (fields, everything)
+        if not fields.keys() <= self._field_names:
+            self._field_names = self._field_names | fields.keys()
+        moved = False
+        if self._query:
+            matches = self._query.matches(fields, everything)
+            if matches != (key in self._matching):
+                moved = True
+                if matches:
+                    self._matching.add(key)
+                else:
+                    self._matching.discard(key)
+        value = self._sort_value(key)
+        old = self._sort_values.get(key, _MISSING)
+        if old is _MISSING or old != value:
+            order = self._order
+            if old is not _MISSING:
+                index = bisect_left(order, (old, key))
+                if index < len(order) and order[index][1] == key:
+                    del order[index]
+                else:  # pragma: no cover - a sort key that is not a total order
+                    order.remove(next(item for item in order if item[1] == key))
+            self._sort_values[key] = value
+            insort(order, (value, key))
+            moved = True
+        return moved
 
     def _forget(self, key: str) -> None:
         self._records.pop(key, None)
         self._cells.pop(key, None)
         self._search.pop(key, None)
+        self._matching.discard(key)
         self._marked.discard(key)
         self._flashing.discard(key)
+        value = self._sort_values.pop(key, _MISSING)
+        if value is not _MISSING:
+            order = self._order
+            index = bisect_left(order, (value, key))
+            if index < len(order) and order[index][1] == key:
+                del order[index]
+            else:  # pragma: no cover
+                order.remove(next(item for item in order if item[1] == key))
 
     def _sort_value(self, key: str) -> Any:
         column = self._columns[self._sort_column]
         if column.sort_key is not None:
             return column.sort_key(self._records[key])
-        index = list(self._columns).index(column.key)
-        return self._cells[key][index].plain.lower()
+        return column.render(self._records[key]).plain.lower()
 
     def _view(self) -> list[str]:
-        query = self._query
-        keys = [
-            key
-            for key, (fields, everything) in self._search.items()
-            if query.matches(fields, everything)
-        ]
-        decorated = sorted(((self._sort_value(k), k) for k in keys), reverse=self._sort_reverse)
-        return [key for _, key in decorated]
+        if self._query:
+            matching = self._matching
+            keys = [key for _, key in self._order if key in matching]
+        else:
+            keys = [key for _, key in self._order]
+        if self._sort_reverse:
+            keys.reverse()
+        return keys
 
     def _row(self, key: str) -> list[Text]:
-        cells = list(self._cells[key])
+        """The cells of a row, gutter first, as drawn: rendered on first use."""
+        cached = self._cells.get(key)
+        if cached is not None:
+            return cached
+        record = self._records[key]
+        cells = [column.render(record) for column in self._columns.values()]
         gutter = Text(" ")
         if key in self._flashing:
             style = self.get_component_rich_style("resource-table--changed", partial=True)
@@ -405,7 +505,11 @@ class ResourceTable(Vertical, Generic[T]):
             style = self.get_component_rich_style("resource-table--marked", partial=True)
             cells = [self._styled(cell, style) for cell in cells]
             gutter = Text(MARK, style=style)
-        return [gutter, *cells]
+        row = [gutter, *cells]
+        if len(self._cells) >= CELL_CACHE:
+            self._cells.clear()
+        self._cells[key] = row
+        return row
 
     @staticmethod
     def _styled(cell: Text, style: Style) -> Text:
@@ -413,18 +517,22 @@ class ResourceTable(Vertical, Generic[T]):
         styled.stylize(style)
         return styled
 
-    def _show(self, changed: set[str]) -> None:
-        """Bring the grid in line with the records: in place when no row moved."""
-        view = self._view()
-        if view == self._visible:
-            grid = self.grid
-            for key in changed:
-                if key not in self._records or key not in grid.rows:
-                    continue
-                for column_key, cell in zip(grid.columns, self._row(key), strict=True):
-                    grid.update_cell(key, column_key, cell, update_width=True)
-        else:
-            self._rebuild(view)
+    def _invalidate(self, keys: Iterable[str]) -> None:
+        """Forget the drawn cells of these rows; the grid draws them again if shown."""
+        keys = list(keys)
+        pop = self._cells.pop
+        for key in keys:
+            pop(key, None)
+        if self.is_mounted:
+            self.grid.invalidate(keys)
+
+    def _show(self, moved: bool) -> None:
+        """Bring the grid in line with the records; the view is rebuilt only when rows
+        may have come, gone or moved."""
+        if moved and self.is_mounted:
+            self._set_view(self._view())
+        elif moved:
+            self._visible = self._view()
         self._refresh_info()
         self._show_empty_state()
 
@@ -443,33 +551,32 @@ class ResourceTable(Vertical, Generic[T]):
             text = f"Nothing matches /{self._query.text}; escape clears the filter."
         self.query_one(".resource-table--empty", Static).update(Text(text))
 
-    def _rebuild(self, view: list[str]) -> None:
+    def _set_view(self, view: list[str]) -> None:
         grid = self.grid
         old_key = self.current_key
         old_row = grid.cursor_row
         screen_offset = old_row - round(grid.scroll_y)
-        scroll_x = grid.scroll_x
-
-        grid.clear()
-        for key in view:
-            grid.add_row(*self._row(key), key=key)
+        unchanged = view == self._visible
         self._visible = view
-
-        if old_key in self._records and old_key in view:
-            row = view.index(old_key)
-        else:
-            row = min(old_row, max(len(view) - 1, 0))
-        if view:
-            grid.cursor_coordinate = Coordinate(row, 0)
-            target_y = max(0, row - screen_offset)
-            grid.call_after_refresh(grid.scroll_to, scroll_x, target_y, animate=False)
+        if not unchanged:
+            grid.set_rows(view)
+        row = min(old_row, max(len(view) - 1, 0))
+        if old_key is not None and not unchanged:
+            try:
+                row = view.index(old_key)
+            except ValueError:
+                pass
+        if view and row != old_row:
+            grid.move_cursor(row, scroll=False, announce=False)
+            grid.scroll_to(y=max(0, row - screen_offset), animate=False, force=True)
+            self._check_near_cursor()
         if self.current_key != self._last_highlight:
             self._announce_highlight()
 
     def _end_flash(self) -> None:
         ended = set(self._flashing)
         self._flashing.clear()
-        self._show(ended)
+        self._invalidate(ended)
 
     def _refresh_info(self) -> None:
         if not self.is_mounted:
@@ -483,10 +590,15 @@ class ResourceTable(Vertical, Generic[T]):
             parts.append(f"/{self._query.text}")
         if self.note:
             parts.append(self.note)
-        info = Text.assemble((self.title, "bold"), "  ", " · ".join(parts))
+        line = " · ".join(parts)
+        if (self.title, line) == self._info_line:
+            return
+        self._info_line = (self.title, line)
+        info = Text.assemble((self.title, "bold"), "  ", line)
         info.no_wrap = True
         info.overflow = "ellipsis"
-        self.query_one(".resource-table--info", Static).update(info)
+        # One line, always: no layout needed.
+        self.query_one(".resource-table--info", Static).update(info, layout=False)
 
     def _announce_highlight(self) -> None:
         key = self.current_key
@@ -500,27 +612,30 @@ class ResourceTable(Vertical, Generic[T]):
         if grid.row_count and grid.row_count - last_visible_row <= NEAR_END_ROWS:
             self.post_message(self.NearEnd(self))
 
-    # -- events and actions -----------------------------------------------------------------
-
-    @on(DataTable.RowHighlighted)
-    def _on_grid_highlight(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._announce_highlight()
-        if self._visible and len(self._visible) - event.cursor_row <= NEAR_END_ROWS:
+    def _check_near_cursor(self) -> None:
+        if self._visible and len(self._visible) - self.grid.cursor_row <= NEAR_END_ROWS:
             self.post_message(self.NearEnd(self))
 
-    @on(DataTable.RowSelected)
-    def _on_grid_select(self, event: DataTable.RowSelected) -> None:
+    # -- events and actions -----------------------------------------------------------------
+
+    @on(VirtualGrid.Highlighted)
+    def _on_grid_highlight(self, event: VirtualGrid.Highlighted) -> None:
+        event.stop()
+        self._announce_highlight()
+        self._check_near_cursor()
+
+    @on(VirtualGrid.Selected)
+    def _on_grid_select(self, event: VirtualGrid.Selected) -> None:
         event.stop()
         key = self.current_key
         if key is not None:
             self.post_message(self.RowOpened(self, key, self._records[key]))
 
-    @on(DataTable.HeaderSelected)
-    def _on_header(self, event: DataTable.HeaderSelected) -> None:
+    @on(VirtualGrid.HeaderSelected)
+    def _on_header(self, event: VirtualGrid.HeaderSelected) -> None:
         event.stop()
-        if event.column_key.value != GUTTER and event.column_key.value is not None:
-            self.sort_by(event.column_key.value)
+        if event.column_key != GUTTER:
+            self.sort_by(event.column_key)
 
     @on(FilterBar.QueryChanged)
     def _on_filter_changed(self, event: FilterBar.QueryChanged) -> None:
@@ -546,7 +661,8 @@ class ResourceTable(Vertical, Generic[T]):
             self._marked.discard(key)
         else:
             self._marked.add(key)
-        self._show({key})
+        self._invalidate([key])
+        self._refresh_info()
         self.post_message(self.MarksChanged(self, frozenset(self._marked)))
         self.grid.action_cursor_down()
 

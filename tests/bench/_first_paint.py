@@ -4,9 +4,10 @@ then exit.
 ``python tests/bench/_first_paint.py demo|bare REPORT [--headless]`` runs either the real entry
 point, ``arianet-tui --demo`` (``arianet_tui.cli.main``), or a bare Textual app with a header, a
 50-row DataTable and a footer. Both run the same way: ``App.run`` is wrapped so that it also
-starts a watcher, which waits for the first DataTable of the shown screen to have rows, then
-for the repaint after that, and exits. The times (``time.monotonic``, one clock for every
-process on Linux) go to the JSON file REPORT, since the terminal belongs to the app.
+starts a watcher, which waits for the first table (a DataTable, or the dashboard's virtual
+grid) of the shown screen to have rows, then for the repaint after that, and exits. The times
+(``time.monotonic``, one clock for every process on Linux) go to the JSON file REPORT, since
+the terminal belongs to the app.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def main() -> int:
     times: dict[str, float] = {"started": STARTED}
 
     from textual.app import App
-    from textual.widgets import DataTable
+    from textual.widgets import DataTable  # noqa: F401 - imported by both apps alike
 
     times["textual_imported"] = time.monotonic()
 
@@ -58,7 +59,12 @@ def main() -> int:
         app = pilot.app
         times["app_ready"] = time.monotonic()
         while True:
-            tables = [t for t in app.screen.query(DataTable) if t.row_count > 0]
+            # A DataTable, or the dashboard's virtual grid: anything with rows.
+            tables = [
+                t
+                for t in app.screen.query("*")
+                if isinstance(getattr(t, "row_count", None), int) and t.row_count > 0
+            ]
             if tables:
                 break
             await asyncio.sleep(0.001)
