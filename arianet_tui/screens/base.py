@@ -128,9 +128,15 @@ class LiveScreen(Screen[None]):
             self.host.show_error(error)
 
     def refresh_now(self) -> None:
-        """``ctrl+r``: ask the scheduler for every feed of this screen, within the budget."""
+        """``ctrl+r``: ask the scheduler for the feeds on screen, within the budget.
+
+        Feeds the screen keeps hidden (pages of a long list scrolled out of sight) wait
+        until they come into view; re-reading them would spend reads on nothing shown.
+        """
+        scheduler = self.services.scheduler
         for key in self._feeds:
-            self.services.scheduler.request_refresh(key)
+            if scheduler.feed_info(key).visible:
+                scheduler.request_refresh(key)
 
     def on_mount(self) -> None:
         self.register_feeds()

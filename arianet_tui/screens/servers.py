@@ -150,6 +150,8 @@ class ServersScreen(SectionScreen, ServerActionScreen):
             scheduler.on_server_settled(self._settled),
         ]
         self.table.focus_table()
+        # The rows on screen change with the scroll position as well as with the cursor.
+        self.watch(self.table.grid, "scroll_y", self._sync_page_visibility, init=False)
 
     def on_unmount(self) -> None:
         for unsubscribe in self._unsubscribe:

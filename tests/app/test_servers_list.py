@@ -319,3 +319,18 @@ async def test_a_large_fleet_is_loaded_page_by_page_as_you_scroll(
             ("2", "100"),
             ("3", "100"),
         ]
+
+        # Narrowed to one server of the last page, only that page is on screen: ctrl+r
+        # re-reads it alone, not every page loaded.
+        last = max(sim.world.servers.values(), key=lambda s: s.id)
+        await pilot.press("slash", *last.hostname, "enter")
+        await settle(pilot, clock)
+        ids = sorted(sim.world.servers)
+        on_screen = {str(ids.index(int(key)) // 100 + 1) for key in table.visible_keys}
+        assert "3" in on_screen
+        assert len(on_screen) < 3
+        sim.reset_log()
+        await pilot.press("ctrl+r")
+        await until(pilot, clock, lambda: reads_of(sim, "/servers"))
+        await settle(pilot, clock)
+        assert {r.query["page"] for r in reads_of(sim, "/servers")} == on_screen
