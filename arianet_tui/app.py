@@ -91,7 +91,8 @@ class ArianetApp(App[None]):
             Binding(str(n), f"section('{mode}')", title, show=False, id=f"app.section_{mode}")
             for n, (mode, title) in enumerate(SECTION_TABS, start=1)
         ),
-        Binding("colon", "command_palette", "Commands", key_display=":", id="app.palette"),
+        # ctrl+p too: Textual adds its own palette key only when no binding opens the palette.
+        Binding("colon,ctrl+p", "command_palette", "Commands", key_display=":", id="app.palette"),
         Binding("question_mark", "show_keys", "Keys", key_display="?", id="app.keys"),
         Binding("A", "show_activity", "Activity", id="app.activity"),
         Binding("ctrl+r", "refresh_now", "Refresh", show=False, id="app.refresh"),
@@ -117,6 +118,7 @@ class ArianetApp(App[None]):
         self.profile_switch = profiles
         self._wanted_keymap = dict(keymap or {})
         self._animations = animations
+        self._usual_animation_level = self.animation_level
         self._header_timer: Timer | None = None
         self._services = services
         self._connect = connect
@@ -188,8 +190,8 @@ class ArianetApp(App[None]):
             self.animation_level = animations
             return
         small = self.size.width < 100 or self.size.height < 30
-        if small or os.environ.get("SSH_CONNECTION"):
-            self.animation_level = "none"
+        calm = small or bool(os.environ.get("SSH_CONNECTION"))
+        self.animation_level = "none" if calm else self._usual_animation_level
 
     def _scheduler_changed(self, status: SchedulerStatus) -> None:
         """Repaint the header; say once when the service is lost and once when it is back."""
@@ -326,6 +328,8 @@ class ArianetApp(App[None]):
         self._services, self.user, self.wallet, self._outage = services, None, None, None
         if services.settings.theme != old.settings.theme:
             self.theme = services.settings.theme
+        self._animations = services.settings.animations
+        self._calm_terminal()
         self._start()
         await leave_switching(self)
         log.info("switched to profile %s (%s)", name, services.client.base_url)

@@ -34,7 +34,7 @@ def _token_row(loaded: LoadedSettings) -> tuple[str, str]:
         return "(unreadable)", f"token file {path}: {error.strerror}"
     if stored is None:
         return "(none)", f"no {env_name('token')}, no token file {path}; the app asks for one"
-    return redact(stored), f"token file {path}"
+    return redact(stored), f"token file {_home(path)}"
 
 
 def show_value(value: Any) -> str:
