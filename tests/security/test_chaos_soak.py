@@ -33,7 +33,7 @@ from arianet_tui.screens.firewall_rule_form import RuleFormDialog
 from arianet_tui.screens.ssh_key_add import AddKeyDialog
 from arianet_tui.sim import Faults, SimState, World, create_app
 
-SECONDS = float(os.environ.get("ARIANET_SOAK_SECONDS", "40"))
+SECONDS = float(os.environ.get("ARIANET_SOAK_SECONDS", "25"))
 SEED = int(os.environ.get("ARIANET_SOAK_SEED", "11"))
 
 
