@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -22,13 +23,9 @@ from .api import ArianetError, Bucket, BucketState, ReadOnlyError
 from .api.models import User, Wallet
 from .config import Animations
 from .live.scheduler import SchedulerStatus
-from .screens.account import AccountScreen
 from .screens.activity import ActivityScreen
-from .screens.base import SECTION_TABS, SectionScreen
-from .screens.billing import BillingScreen
-from .screens.catalog import CatalogScreen
+from .screens.base import SECTION_TABS
 from .screens.context import Services, WriteRequest, WriteResult
-from .screens.firewalls import FirewallsScreen
 from .screens.first_run import FirstRunChoice, FirstRunScreen
 from .screens.help import KeysHelp
 from .screens.palette import DashboardCommands
@@ -41,20 +38,33 @@ from .screens.profile_switch import (
     show_switching,
 )
 from .screens.servers import ServersScreen
-from .screens.ssh_keys import SshKeysScreen
 from .widgets.header import AppHeader, BudgetView, HeaderState
 from .widgets.safe import safe_plain
 
 log = logging.getLogger("arianet_tui.app")
 
-SECTIONS: tuple[type[SectionScreen], ...] = (
-    ServersScreen,
-    FirewallsScreen,
-    SshKeysScreen,
-    BillingScreen,
-    CatalogScreen,
-    AccountScreen,
-)
+#: Where each section's screen lives. Only the servers section is imported before the first
+#: paint; the others load the first time the user opens them.
+SECTIONS: dict[str, str] = {
+    "servers": "arianet_tui.screens.servers:ServersScreen",
+    "firewalls": "arianet_tui.screens.firewalls:FirewallsScreen",
+    "ssh_keys": "arianet_tui.screens.ssh_keys:SshKeysScreen",
+    "billing": "arianet_tui.screens.billing:BillingScreen",
+    "catalog": "arianet_tui.screens.catalog:CatalogScreen",
+    "account": "arianet_tui.screens.account:AccountScreen",
+}
+
+
+def _section_factory(where: str) -> Callable[[], Screen[Any]]:
+    module, _, name = where.partition(":")
+
+    def build() -> Screen[Any]:
+        screen_class: type[Screen[Any]] = getattr(importlib.import_module(module), name)
+        return screen_class()
+
+    return build
+
+
 # Account e-mail and balance are shown on every screen but change rarely.
 HEADER_FEED_SECONDS = 300.0
 
@@ -82,7 +92,9 @@ class ArianetApp(App[None]):
 
     CSS_PATH = stylesheet_path()
     TITLE = "Arianet"
-    MODES: ClassVar[dict[str, Any]] = {cls.SECTION: cls for cls in SECTIONS}
+    MODES: ClassVar[dict[str, Any]] = {
+        mode: _section_factory(where) for mode, where in SECTIONS.items()
+    }
     COMMANDS = App.COMMANDS | {DashboardCommands, ProfileCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
@@ -127,6 +139,7 @@ class ArianetApp(App[None]):
         self._wanted_theme = theme
         self._scheduler_worker: Worker[None] | None = None
         self._outage: str | None = None
+        self._after_logout = False
 
     @property
     def services(self) -> Services:
@@ -163,6 +176,10 @@ class ArianetApp(App[None]):
             )
             return
         self._start()
+        if self._after_logout:
+            # The in-between screen of the log out goes once a section is current.
+            self._after_logout = False
+            self.call_after_refresh(self.run_worker, leave_switching(self), exit_on_error=False)
 
     def _start(self) -> None:
         services = self.services
@@ -314,18 +331,17 @@ class ArianetApp(App[None]):
         try:
             services = switch.build(name)
         except ProfileError as error:
-            self.notify(str(error), title=f"Profile {name}", severity="error", markup=False)
+            self.notify(
+                safe_plain(str(error)), title=f"Profile {name}", severity="error", markup=False
+            )
             return
         except ArianetError as error:
             self.show_error(error, context=f"profile {name}")
             return
 
-        await show_switching(self, name)
-        await reset_modes(self, self.MODES)
-        if self._scheduler_worker is not None:
-            self._scheduler_worker.cancel()
-        await old.client.aclose()
-        self._services, self.user, self.wallet, self._outage = services, None, None, None
+        await show_switching(self, f"Switching to profile {name}…")
+        await self._disconnect()
+        self._services = services
         if services.settings.theme != old.settings.theme:
             self.theme = services.settings.theme
         self._animations = services.settings.animations
@@ -334,6 +350,27 @@ class ArianetApp(App[None]):
         await leave_switching(self)
         log.info("switched to profile %s (%s)", name, services.client.base_url)
         self.notify(f"Connected to {services.client.base_url}", title=f"Profile {name}")
+
+    async def _disconnect(self) -> None:
+        """Stop the scheduler, close the client and drop every section built on them."""
+        await reset_modes(self, self.MODES)
+        if self._scheduler_worker is not None:
+            self._scheduler_worker.cancel()
+        if self._services is not None:
+            await self._services.client.aclose()
+        self._services, self.user, self.wallet, self._outage = None, None, None, None
+
+    def return_to_first_run(self, hint: str) -> None:
+        """After log out: forget the account and ask for a token again (or the demo)."""
+        self.run_worker(
+            self._return_to_first_run(hint), group="profile", exclusive=True, exit_on_error=False
+        )
+
+    async def _return_to_first_run(self, hint: str) -> None:
+        await show_switching(self, hint)
+        await self._disconnect()
+        self._token_hint, self._after_logout = hint, True
+        self.push_screen(FirstRunScreen(self._token_path, hint), self._first_run_done)
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -381,11 +418,12 @@ class ArianetApp(App[None]):
                 message = request.success(result.value)
             else:
                 message = getattr(result.value, "message", "") or "done"
-            self.notify(f"{request.target}: {message}", title=request.action, markup=False)
+            text = f"{request.target}: {message}"
+            self.notify(safe_plain(text), title=request.action, markup=False)
         elif result.unknown:
             self.notify(
-                f"{request.action} on {request.target}: {error}\n"
-                "It may or may not have happened; re-reading. Verify before trying again.",
+                safe_plain(f"{request.action} on {request.target}: {error}")
+                + "\nIt may or may not have happened; re-reading. Verify before trying again.",
                 title="Unknown, verify",
                 severity="warning",
                 timeout=12,
@@ -442,10 +480,11 @@ class ArianetApp(App[None]):
         lines += [f"{r.target}: unknown, verify" for r in unknown]
         lines += [f"{r.target}: {r.error}" for r in failed]
         severity: SeverityLevel = "error" if failed else "warning" if unknown else "information"
-        self.notify("\n".join(lines), title=action, severity=severity, markup=False)
+        text = "\n".join(safe_plain(line) for line in lines)
+        self.notify(text, title=action, severity=severity, markup=False)
 
     def show_error(self, error: ArianetError, *, context: str = "") -> None:
-        message = f"{context}: {error}" if context else str(error)
+        message = safe_plain(f"{context}: {error}" if context else str(error))
         log.info("shown error %s: %s", type(error).__name__, message)
         self.notify(message, title=error.title, severity="error", timeout=10, markup=False)
 

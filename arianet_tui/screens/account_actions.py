@@ -2,7 +2,7 @@
 
 Logging out ends this session's access for good, so after the API confirms it the stored
 token file is deleted (only when the token came from it) and the app goes back to its
-first-run screen, through the app's ``return_to_first_run(hint)`` when it has one.
+first-run screen through the app's ``return_to_first_run(hint)``.
 """
 
 from __future__ import annotations
@@ -147,11 +147,4 @@ class AccountActions(LiveScreen):
     def _logged_out(self, result: WriteResult) -> None:
         if not result.ok:
             return
-        hint = self._forget_token_file()
-        back = getattr(self.app, "return_to_first_run", None)
-        if callable(back):
-            back(hint)
-            return
-        # TODO: quits instead of showing the first-run screen until the app offers
-        # return_to_first_run(hint); the user then starts arianet-tui again.
-        self.app.exit(message=f"{hint} Start arianet-tui again to connect with a new token.")
+        self.host.return_to_first_run(self._forget_token_file())

@@ -3,7 +3,7 @@
 How to write a section (firewalls, SSH keys, billing, catalog, account follow servers):
 
 1. Subclass :class:`SectionScreen` in ``screens/<name>.py`` and set ``SECTION`` (the mode
-   name used by keys 1-6 and the palette) and ``TITLE``. ``app.SECTIONS`` lists the class.
+   name used by keys 1-6 and the palette) and ``TITLE``; ``app.SECTIONS`` names its module.
 2. Build the body in :meth:`SectionScreen.compose_body`; the header, the section tabs
    and the footer come from the base. Layout rules go in the top-level ``styles.tcss``.
 3. Read data only through the refresh scheduler: in :meth:`LiveScreen.register_feeds` call

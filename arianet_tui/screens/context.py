@@ -101,6 +101,10 @@ class Host(Protocol):
         """A titled error toast for a failure the user should know about."""
         ...
 
+    def return_to_first_run(self, hint: str) -> None:
+        """Forget the account (after log out) and show the first-run screen with ``hint``."""
+        ...
+
 
 def host(app: App[Any]) -> Host:
     """The running app as a :class:`Host`."""

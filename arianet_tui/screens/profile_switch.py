@@ -49,7 +49,7 @@ class ProfileHost(Protocol):
 
 
 class SwitchingScreen(Screen[None]):
-    """What shows while the sections are rebuilt for another profile."""
+    """What shows while the sections are rebuilt: for another profile, or after log out."""
 
     DEFAULT_CSS = """
     SwitchingScreen {
@@ -60,17 +60,17 @@ class SwitchingScreen(Screen[None]):
     }
     """
 
-    def __init__(self, profile: str) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__()
-        self.profile = profile
+        self.message = message
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Switching to profile {self.profile}…"))
+        yield Static(Text(self.message))
 
 
-async def show_switching(app: App[Any], profile: str) -> None:
-    """Leave the sections for a plain screen that says which profile is on its way."""
-    app.add_mode(SWITCHING_MODE, partial(SwitchingScreen, profile))
+async def show_switching(app: App[Any], message: str) -> None:
+    """Leave the sections for a plain screen that says what is on its way."""
+    app.add_mode(SWITCHING_MODE, partial(SwitchingScreen, message))
     await app.switch_mode(SWITCHING_MODE)
 
 

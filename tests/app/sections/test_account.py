@@ -13,8 +13,10 @@ from arianet_tui.cli import build_services
 from arianet_tui.config import Settings, write_token_file
 from arianet_tui.live import FakeClock
 from arianet_tui.screens.account_tokens import current_token_id
+from arianet_tui.screens.context import Services
 from arianet_tui.screens.dialogs import ConfirmDialog
-from arianet_tui.sim import DEMO_TOKEN, SimState
+from arianet_tui.screens.first_run import FirstRunChoice, FirstRunScreen
+from arianet_tui.sim import DEMO_TOKEN, SimState, World, create_app
 
 from ..support import API, plain, settle, until, writes
 from .support import dialog, open_section, section, table
@@ -81,7 +83,7 @@ async def test_revoking_the_current_token_is_logging_out_and_the_demo_then_ends(
         await dialog(pilot, clock, ConfirmDialog)
         await pilot.press("y")
         await until(pilot, clock, lambda: writes(sim))
-        await until(pilot, clock, lambda: not app.is_running)
+        await until(pilot, clock, lambda: isinstance(app.screen, FirstRunScreen))
     (sent,) = writes(sim)
     assert (sent.method, sent.path) == ("DELETE", f"{API}/auth/logout")
     # The demo never read the token file, so it leaves it alone.
@@ -98,22 +100,39 @@ async def test_logout_deletes_the_token_file_and_returns_to_the_first_run_screen
         clock=clock,
         transport=httpx.ASGITransport(app=sim_app),
     )
-    app = ArianetApp(services, token_path=settings.token_file)
-    hints: list[str] = []
-    app.return_to_first_run = hints.append  # type: ignore[attr-defined]
+    # The token just logged out is the simulator's demo token: the demo gets a fresh one.
+    fresh = create_app(World.demo(seed=7, servers=3, clock=clock), clock=clock)
+    demo = build_services(
+        settings, demo=True, clock=clock, transport=httpx.ASGITransport(app=fresh)
+    )
+    choices: list[FirstRunChoice] = []
+
+    def connect(choice: FirstRunChoice) -> Services:
+        choices.append(choice)
+        return demo
+
+    app = ArianetApp(services, connect=connect, token_path=settings.token_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_section(pilot, clock, "account")
         await pilot.press("L")
         confirm = await dialog(pilot, clock, ConfirmDialog)
         assert str(settings.token_file) in plain(confirm.body)
         await pilot.press("y")
-        await until(pilot, clock, lambda: hints)
+        await until(pilot, clock, lambda: isinstance(app.screen, FirstRunScreen))
+        hint = f"Logged out; the token file {settings.token_file} was deleted."
+        assert hint in str(app.screen.query_one("#first-run-reason", Static).render())
+        assert services.client._http.is_closed
+
+        # The first-run screen offers the demo; taking it brings the sections back.
+        await pilot.press("ctrl+d")
+        await until(pilot, clock, lambda: app.current_mode == "servers" and app.user)
+        assert choices == [FirstRunChoice(demo=True)]
+        assert app.services is demo
     (sent,) = writes(sim)
     assert (sent.method, sent.path) == ("DELETE", f"{API}/auth/logout")
     assert not settings.token_file.exists()
-    assert hints == [f"Logged out; the token file {settings.token_file} was deleted."]
     assert 1 not in sim.world.tokens
-    await services.client.aclose()
+    await demo.client.aclose()
 
 
 def test_the_current_token_is_found_by_its_prefix() -> None:
