@@ -132,7 +132,7 @@ class ServersScreen(SectionScreen, ServerActionScreen):
             fields=server_fields,
             title="Servers",
             sort="hostname",
-            empty_text="Loading servers…",
+            empty_text="No servers yet: press n to create one.",
             id="servers-table",
         )
 
@@ -189,10 +189,6 @@ class ServersScreen(SectionScreen, ServerActionScreen):
 
         table.update_rows(data.data)
         table.set_total(data.pagination.total)
-        if not data.data and data.pagination.total == 0:
-            table.set_note("no servers yet: press n to create one")
-        else:
-            table.set_note("")
         self._follow_transitions(data.data)
 
     def _follow_transitions(self, servers: list[Server]) -> None:
