@@ -133,7 +133,8 @@ class CatalogCache:
             if raw.get("version") != FORMAT_VERSION:
                 return None
             fetched_at = float(raw["fetched_at"])
-            items = TypeAdapter(list[model]).validate_python(raw["payload"])  # type: ignore[valid-type]
+            rows = TypeAdapter(list[model])  # type: ignore[valid-type]
+            items = rows.validate_python(raw["payload"])
         except FileNotFoundError:
             return None
         except (OSError, ValueError, TypeError, KeyError, AttributeError, ValidationError) as exc:
