@@ -44,7 +44,7 @@ log = logging.getLogger("arianet_tui.api")
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
-USER_AGENT = f"arianet-tui/{__version__} (+https://github.com/arianet-tui)"
+USER_AGENT = f"arianet-tui/{__version__}"
 # Bodies larger than this are parsed in a thread so the event loop stays responsive.
 LARGE_BODY_BYTES = 256 * 1024
 EXCERPT_CHARS = 160

@@ -8,8 +8,6 @@ carries ``outcome_unknown = True`` so that callers re-read instead of resending.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 
 class ArianetError(Exception):
     """Base of every error the client raises."""
@@ -100,12 +98,6 @@ class RateLimited(ApiError):
         super().__init__(message, status=status, code=code, method=method, path=path)
         self.bucket = bucket
         self.reset_at = reset_at
-
-    @property
-    def reset_datetime(self) -> datetime | None:
-        from datetime import UTC
-
-        return None if self.reset_at is None else datetime.fromtimestamp(self.reset_at, UTC)
 
     @property
     def title(self) -> str:
