@@ -41,6 +41,8 @@ LOADING = "Loading…"
 NEAR_END_ROWS = 10
 # Rows whose rendered cells are kept; the grid asks again for rows that come back on screen.
 CELL_CACHE = 4096
+#: How often every row is drawn again, for cells that change with time (ages).
+REDRAW_SECONDS = 30.0
 
 
 _MISSING: Any = object()
@@ -228,6 +230,7 @@ class ResourceTable(Vertical, Generic[T]):
 
     def on_mount(self) -> None:
         self.watch(self.grid, "scroll_y", self._check_near_end, init=False)
+        self.set_interval(REDRAW_SECONDS, self._redraw)
         self._refresh_info()
         self._show_empty_state()
 
@@ -331,6 +334,7 @@ class ResourceTable(Vertical, Generic[T]):
         records_now = self._records
         seen: set[str] | None = set() if complete else None
         arrived: list[str] = []
+        changed: list[str] = []
         moved = False
         flashed = False
         for record in records:
@@ -340,6 +344,7 @@ class ResourceTable(Vertical, Generic[T]):
             records_now[key] = record
             if old is not None and (old is record or old == record):
                 continue
+            changed.append(key)
             if self._index_record(key, record):
                 moved = True
             if old is None:
@@ -353,9 +358,9 @@ class ResourceTable(Vertical, Generic[T]):
             for key in gone:
                 self._forget(key)
             moved = moved or bool(gone)
-        # Cells may depend on more than the record (ages count from now): rows that
-        # arrived are drawn again, which costs only the rows on screen.
-        self._invalidate(arrived)
+        # Only changed rows are drawn again; ages, which count from now, are brought up
+        # to date by ``_redraw`` every REDRAW_SECONDS.
+        self._invalidate(changed)
         self._show(moved)
         if flashed:
             self.set_timer(self._flash_seconds, self._end_flash)
@@ -572,6 +577,11 @@ class ResourceTable(Vertical, Generic[T]):
             self._check_near_cursor()
         if self.current_key != self._last_highlight:
             self._announce_highlight()
+
+    def _redraw(self) -> None:
+        """Draw every row again: cells such as ages depend on the time as well as the record."""
+        self._cells.clear()
+        self.grid.invalidate()
 
     def _end_flash(self) -> None:
         ended = set(self._flashing)
