@@ -111,6 +111,7 @@ class AppHeader(Vertical):
     def __init__(self) -> None:
         super().__init__()
         self._state = HeaderState()
+        self._right_width = -1
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="header-top"):
@@ -166,8 +167,12 @@ class AppHeader(Vertical):
         if state.stale:
             right.append(" STALE", style="bold yellow")
 
-        self.query_one("#header-left", Static).update(left)
-        self.query_one("#header-right", Static).update(right)
+        # One line each: only a change in the right part's width needs a layout, which
+        # costs the whole screen (10-15 ms at 120x36) on every data update otherwise.
+        self.query_one("#header-left", Static).update(left, layout=False)
+        resized = right.cell_len != self._right_width
+        self._right_width = right.cell_len
+        self.query_one("#header-right", Static).update(right, layout=resized)
         self.set_class(state.outage is not None, "-outage")
         self.set_class(state.production, "-production")
         if state.outage is not None:
@@ -175,7 +180,7 @@ class AppHeader(Vertical):
             banner.append("Offline: ", style="bold")
             banner.append(safe_plain(state.outage))
             banner.append(" Showing the last data; retrying by itself.")
-            self.query_one("#header-banner", Static).update(banner)
+            self.query_one("#header-banner", Static).update(banner, layout=False)
 
 
 class SectionTabs(Static):
