@@ -147,8 +147,9 @@ def build_services(
 ) -> Services:
     """The client, scheduler, journal and catalog cache for one account (or the demo).
 
-    The demo serves the simulator in-process (no network); tests pass their own
-    ``transport`` and ``clock`` the same way.
+    The demo serves the simulator in-process (no network), on a thread of its own so that
+    its work stays off the dashboard's event loop; tests pass their own ``transport`` and
+    ``clock`` the same way.
     """
     clock = clock or SystemClock()
     now = clock.now
@@ -156,10 +157,11 @@ def build_services(
     audit_path = settings.audit_path
     if demo:
         from .sim import DEMO_TOKEN, World, create_app
+        from .sim.threaded import ThreadedASGITransport
 
         if transport is None:
             world = World.demo(seed=7, servers=24, clock=now)
-            transport = httpx.ASGITransport(app=create_app(world, clock=now))
+            transport = ThreadedASGITransport(create_app(world, clock=now))
         token, base_url = DEMO_TOKEN, DEMO_BASE_URL
         audit_path = settings.state_dir / "demo-audit.jsonl"
     client = ArianetClient(

@@ -1,6 +1,7 @@
 """The simulated Arianet cloud service: a Starlette app over a seeded, stateful world.
 
-``create_app()`` serves the demo account in-process (use it with ``httpx.ASGITransport``);
+``create_app()`` serves the demo account in-process (use it with ``httpx.ASGITransport``,
+or with ``threaded.ThreadedASGITransport`` to keep its work off the caller's event loop);
 ``SimServer`` serves an app over real HTTP on loopback; ``arianet-sim`` does so from a shell.
 """
 
