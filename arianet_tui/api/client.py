@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -46,13 +47,53 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 USER_AGENT = f"arianet-tui/{__version__}"
 # Bodies larger than this are parsed in a thread so the event loop stays responsive.
-LARGE_BODY_BYTES = 256 * 1024
+LARGE_BODY_BYTES = 32 * 1024
+# The rows of a large list are validated this many at a time: pydantic holds the GIL for
+# a whole call, and the event loop's thread can only run between two calls (about 4 ms).
+SLICE_ROWS = 100
 EXCERPT_CHARS = 160
 
 
 @cache
 def _adapter(model: Any) -> TypeAdapter[Any]:
     return TypeAdapter(model)
+
+
+class _SliceError(Exception):
+    """A row of a large list failed validation; ``loc`` is counted from the whole list."""
+
+    def __init__(self, error: ValidationError, offset: int) -> None:
+        first: dict[str, Any] = dict(error.errors()[0]) if error.error_count() else {}
+        loc = list(first.get("loc", ()))
+        if loc and isinstance(loc[0], int):
+            loc[0] += offset
+        self.loc = ("data", *loc)
+        self.msg = str(first.get("msg", "invalid"))
+
+
+def _validate_large(result: Any, content: bytes) -> Any:
+    """Validate a large body, in a worker thread.
+
+    A paged or ``{"data": [...]}`` list is validated SLICE_ROWS rows at a time, so that
+    the event loop's thread gets the GIL between slices; anything else in one call.
+    """
+    adapter = _adapter(result)
+    field = getattr(result, "model_fields", {}).get("data")
+    if field is None:
+        return adapter.validate_json(content)
+    body = json.loads(content)
+    rows = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(rows, list) or len(rows) <= SLICE_ROWS:
+        return adapter.validate_python(body)
+    envelope = adapter.validate_python({**body, "data": []})
+    rows_adapter = _adapter(field.annotation)
+    parsed: list[Any] = []
+    for start in range(0, len(rows), SLICE_ROWS):
+        try:
+            parsed += rows_adapter.validate_python(rows[start : start + SLICE_ROWS])
+        except ValidationError as error:
+            raise _SliceError(error, start) from None
+    return envelope.model_copy(update={"data": parsed})
 
 
 def _excerpt(body: bytes) -> str:
@@ -265,23 +306,35 @@ class ArianetClient:
 
     async def _parse(self, response: httpx.Response, result: type[T], method: str, path: str) -> T:
         content = response.content
-        adapter = _adapter(cast(Any, result))
         try:
             if len(content) > LARGE_BODY_BYTES:
-                parsed = await asyncio.to_thread(adapter.validate_json, content)
+                parsed = await asyncio.to_thread(_validate_large, result, content)
             else:
-                parsed = adapter.validate_json(content)
+                parsed = _adapter(cast(Any, result)).validate_json(content)
         except ValidationError as exc:
             first: dict[str, Any] = dict(exc.errors()[0]) if exc.error_count() else {}
-            where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-            raise errors.InvalidResponse(
-                f"The answer to {method} /{path} is not what the API documents "
-                f"({where}: {first.get('msg', 'invalid')}).",
-                method=method,
-                path=path,
-                status=response.status_code,
-            ) from None
+            loc, msg = first.get("loc", ()), first.get("msg")
+            raise self._invalid(response, method, path, loc, msg) from None
+        except _SliceError as exc:
+            raise self._invalid(response, method, path, exc.loc, exc.msg) from None
+        except ValueError:  # not JSON at all (json.loads of a large body)
+            raise self._invalid(response, method, path, (), "invalid JSON") from None
+        except RecursionError:
+            raise self._invalid(response, method, path, (), "nested too deeply") from None
         return parsed  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _invalid(
+        response: httpx.Response, method: str, path: str, loc: Any, msg: str | None
+    ) -> errors.InvalidResponse:
+        where = ".".join(str(p) for p in loc) or "body"
+        return errors.InvalidResponse(
+            f"The answer to {method} /{path} is not what the API documents "
+            f"({where}: {msg or 'invalid'}).",
+            method=method,
+            path=path,
+            status=response.status_code,
+        )
 
     # -- auth -------------------------------------------------------------------------------
 

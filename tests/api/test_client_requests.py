@@ -262,3 +262,41 @@ async def test_malformed_rate_limit_headers_are_ignored(client, mock):
 def test_token_matches_a_listed_prefix(prefix, expected):
     assert ArianetClient(TOKEN, BASE).token_matches(prefix) is expected
     assert ArianetClient(None, BASE).token_matches(prefix) is False
+
+
+# -- large bodies, validated off the event loop in slices --------------------------------
+
+
+def _large_page(rows: int) -> dict[str, object]:
+    servers = [{**SERVER, "id": n, "hostname": f"web-{n:05d}"} for n in range(1, rows + 1)]
+    pagination = {"current_page": 1, "per_page": rows, "total": rows, "last_page": 1}
+    return {"data": servers, "pagination": pagination}
+
+
+async def test_a_large_page_parses_as_a_small_one_does(client, mock):
+    body = _large_page(1_200)
+    assert len(json.dumps(body)) > 256 * 1024
+    mock.get("/servers").respond(json=body)
+    page = await client.list_servers(limit=100)
+    assert [s.id for s in page.data] == list(range(1, 1_201))
+    assert page.pagination.total == 1_200
+    assert page.data[-1] == page.data[0].model_copy(update={"id": 1_200, "hostname": "web-01200"})
+
+
+async def test_a_bad_row_deep_in_a_large_page_is_named_by_its_index(client, mock):
+    body = _large_page(1_200)
+    body["data"][1_150]["created_at"] = "yesterday"  # type: ignore[index]
+    mock.get("/servers").respond(json=body)
+    with pytest.raises(InvalidResponse, match=r"data\.1150\.created_at"):
+        await client.list_servers()
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [(b"{" + b"x" * 300_000, "invalid JSON"), (b"[" * 300_000, "nested too deeply")],
+    ids=["not-json", "deeply-nested"],
+)
+async def test_a_large_body_that_is_not_a_page_is_an_invalid_response(client, mock, body, says):
+    mock.get("/servers").respond(content=body, headers={"content-type": "application/json"})
+    with pytest.raises(InvalidResponse, match=says):
+        await client.list_servers()
