@@ -8,6 +8,7 @@ followed by the scheduler, whose status updates change their rows in place.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -25,6 +26,9 @@ from .server_actions import ServerActionScreen
 from .server_detail import ServerDetailScreen
 
 PAGE_SIZE = 100
+#: A page longer than this (from a service that ignores ``limit``) is put in the table this
+#: many rows per step, so that key presses are handled in between.
+APPLY_SLICE = 200
 
 
 def page_feed(page: int) -> str:
@@ -187,9 +191,22 @@ class ServersScreen(SectionScreen, ServerActionScreen):
         for server_id in ids:
             self._page_of[server_id] = page
 
-        table.update_rows(data.data)
         table.set_total(data.pagination.total)
+        if len(data.data) > APPLY_SLICE:
+            self.run_worker(
+                self._apply_in_slices(data.data), group=page_feed(page), exclusive=True
+            )
+            return
+        table.update_rows(data.data)
         self._follow_transitions(data.data)
+
+    async def _apply_in_slices(self, servers: list[Server]) -> None:
+        for start in range(0, len(servers), APPLY_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            part = servers[start : start + APPLY_SLICE]
+            self.table.update_rows(part)
+            self._follow_transitions(part)
 
     def _follow_transitions(self, servers: list[Server]) -> None:
         scheduler = self.services.scheduler
