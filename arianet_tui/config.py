@@ -94,44 +94,83 @@ class _EnvSource(PydanticBaseSettingsSource):
 class Settings(BaseSettings):
     """Everything the dashboard can be told; ``settings_load`` explains the layers."""
 
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, extra="forbid", use_attribute_docstrings=True
-    )
+    # Descriptions are given in Field(), not read from attribute docstrings: pydantic finds
+    # those through inspect.getsource, about 90 ms at every start.
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
 
-    profile: str | None = None
-    """The [profiles.NAME] table of the config file in use; none means the top level only."""
-    token: SecretStr | None = None
-    """The API token; environment only (ARIANET_TOKEN), never in the config file."""
-    token_file: Path = Field(default_factory=lambda: default_config_dir() / "token")
-    """The file holding the token (mode 0600), written by the first-run screen."""
-    base_url: str = DEFAULT_BASE_URL
-    """The API root; plain http:// only for loopback hosts."""
-    read_only: bool = False
-    """Refuse every write in the client itself."""
-    production: bool = False
-    """Mark the account as production: a red band across the header."""
-    theme: str = "textual-dark"
-    """Any Textual theme, such as textual-light, nord or gruvbox."""
-    ssh_user: str = "root"
-    """The user that the s key logs in as on a server."""
-    ssh_options: list[str] = Field(default_factory=list)
-    """Extra ssh arguments, such as ["-i", "~/.ssh/work"]."""
-    refresh_interval: float = Field(default=12.0, ge=3.0, le=3600.0)
-    """Seconds between background refreshes of what is on screen, when the budget allows."""
-    refresh_share: float = Field(default=0.8, ge=0.1, le=0.8)
-    """The share of each rate-limit bucket that background refreshes may use (0.1 to 0.8)."""
-    animations: Animations = "auto"
-    """auto, full, basic or none; auto turns them off over SSH and in small terminals."""
-    keymap: dict[str, str] = Field(default_factory=dict)
-    """Binding id to keys, such as "servers.restart" = "R"; arianet-tui config keys lists ids."""
-    state_dir: Path = Field(default_factory=lambda: Path(user_state_dir(APP_NAME)))
-    """Where the audit file and the log go."""
-    cache_dir: Path = Field(default_factory=lambda: Path(user_cache_dir(APP_NAME)))
-    """Where regions, plans and OS templates are cached for a day."""
-    log_file: Path | None = None
-    """The log file; unset means arianet-tui.log in state_dir."""
-    log_level: LogLevel = "INFO"
-    """DEBUG, INFO, WARNING or ERROR."""
+    profile: str | None = Field(
+        default=None,
+        description=(
+            "The [profiles.NAME] table of the config file in use; none means the top level only."
+        ),
+    )
+    token: SecretStr | None = Field(
+        default=None,
+        description="The API token; environment only (ARIANET_TOKEN), never in the config file.",
+    )
+    token_file: Path = Field(
+        default_factory=lambda: default_config_dir() / "token",
+        description="The file holding the token (mode 0600), written by the first-run screen.",
+    )
+    base_url: str = Field(
+        default=DEFAULT_BASE_URL,
+        description="The API root; plain http:// only for loopback hosts.",
+    )
+    read_only: bool = Field(default=False, description="Refuse every write in the client itself.")
+    production: bool = Field(
+        default=False, description="Mark the account as production: a red band across the header."
+    )
+    theme: str = Field(
+        default="textual-dark",
+        description="Any Textual theme, such as textual-light, nord or gruvbox.",
+    )
+    ssh_user: str = Field(
+        default="root", description="The user that the s key logs in as on a server."
+    )
+    ssh_options: list[str] = Field(
+        default_factory=list, description='Extra ssh arguments, such as ["-i", "~/.ssh/work"].'
+    )
+    refresh_interval: float = Field(
+        default=12.0,
+        ge=3.0,
+        le=3600.0,
+        description=(
+            "Seconds between background refreshes of what is on screen, when the budget allows."
+        ),
+    )
+    refresh_share: float = Field(
+        default=0.8,
+        ge=0.1,
+        le=0.8,
+        description=(
+            "The share of each rate-limit bucket that background refreshes may use (0.1 to 0.8)."
+        ),
+    )
+    animations: Animations = Field(
+        default="auto",
+        description=(
+            "auto, full, basic or none; auto turns them off over SSH and in small terminals."
+        ),
+    )
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            'Binding id to keys, such as "servers.restart" = "R"; arianet-tui '
+            "config keys lists ids."
+        ),
+    )
+    state_dir: Path = Field(
+        default_factory=lambda: Path(user_state_dir(APP_NAME)),
+        description="Where the audit file and the log go.",
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: Path(user_cache_dir(APP_NAME)),
+        description="Where regions, plans and OS templates are cached for a day.",
+    )
+    log_file: Path | None = Field(
+        default=None, description="The log file; unset means arianet-tui.log in state_dir."
+    )
+    log_level: LogLevel = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR.")
 
     @field_validator("token_file", "state_dir", "cache_dir", "log_file")
     @classmethod

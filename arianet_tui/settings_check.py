@@ -62,8 +62,11 @@ def known_bindings() -> dict[str, BindingInfo]:
 def check_keymap(loaded: LoadedSettings) -> None:
     """Refuse a keymap entry for a binding the dashboard does not have, or without keys, or
     one that takes a key from another binding of the same screen."""
-    known = known_bindings()
     keymap = loaded.settings.keymap
+    if not keymap:
+        # Nothing remapped, nothing to check: finding the bindings imports every screen.
+        return
+    known = known_bindings()
     for binding_id, keys in keymap.items():
         if binding_id in known:
             if not keys.strip():
