@@ -204,7 +204,8 @@ class SectionScreen(LiveScreen):
         yield AppHeader()
         yield SectionTabs(SECTION_TABS, self.SECTION)
         yield from self.compose_body()
-        yield Footer(compact=True)
+        # The palette has its own binding (":" and ctrl+p) in the keys; no second entry.
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         """The section's own widgets, between the header and the footer."""

@@ -43,7 +43,8 @@ class ServerDetailScreen(ServerActionScreen):
         yield AppHeader()
         with VerticalScroll(id="server-detail"):
             yield Static(id="server-detail-body")
-        yield Footer(compact=True)
+        # The palette has its own binding (":" and ctrl+p) in the keys; no second entry.
+        yield Footer(compact=True, show_command_palette=False)
 
     def register_feeds(self) -> None:
         client = self.services.client
