@@ -32,9 +32,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..api import ArianetError
+from ..widgets.footer import KeysFooter
 from ..widgets.header import AppHeader, SectionTabs
 from .context import Host, Services, host
 
@@ -204,8 +205,7 @@ class SectionScreen(LiveScreen):
         yield AppHeader()
         yield SectionTabs(SECTION_TABS, self.SECTION)
         yield from self.compose_body()
-        # The palette has its own binding (":" and ctrl+p) in the keys; no second entry.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter()
 
     def compose_body(self) -> ComposeResult:
         """The section's own widgets, between the header and the footer."""

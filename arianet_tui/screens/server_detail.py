@@ -12,11 +12,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..api import ArianetError, NotFound
 from ..api.models import Plan, Server, ServerStatus
 from ..widgets.badges import age, power_badge, status_badge
+from ..widgets.footer import KeysFooter
 from ..widgets.header import AppHeader
 from ..widgets.safe import safe_text
 from .create_server import money
@@ -43,8 +44,7 @@ class ServerDetailScreen(ServerActionScreen):
         yield AppHeader()
         with VerticalScroll(id="server-detail"):
             yield Static(id="server-detail-body")
-        # The palette has its own binding (":" and ctrl+p) in the keys; no second entry.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter()
 
     def register_feeds(self) -> None:
         client = self.services.client
