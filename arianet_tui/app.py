@@ -182,15 +182,7 @@ class ArianetApp(App[None]):
             self.call_after_refresh(self.run_worker, leave_switching(self), exit_on_error=False)
 
     def _start(self) -> None:
-        services = self.services
-        scheduler = services.scheduler
-        client = services.client
-        scheduler.register("header/me", client.get_me, self._got_user, interval=3600.0)
-        scheduler.register(
-            "header/balance", client.get_balance, self._got_wallet, interval=HEADER_FEED_SECONDS
-        )
-        scheduler.show("header/me")
-        scheduler.show("header/balance")
+        scheduler = self.services.scheduler
         # The budget in the header follows every request, not only the one-second tick.
         scheduler.subscribe(self._scheduler_changed)
         self._scheduler_worker = self.run_worker(
@@ -199,6 +191,20 @@ class ArianetApp(App[None]):
         if self._header_timer is None:
             self._header_timer = self.set_interval(1.0, self.update_header)
         self.switch_mode(ServersScreen.SECTION)
+        # The section's first read goes first (it also learns the rate limits for the
+        # others); the account and balance of the header follow once it is on screen.
+        self.call_after_refresh(self._watch_account, self.services)
+
+    def _watch_account(self, services: Services) -> None:
+        if services is not self._services:
+            return  # another account was opened in between
+        scheduler, client = services.scheduler, services.client
+        scheduler.register("header/me", client.get_me, self._got_user, interval=3600.0)
+        scheduler.register(
+            "header/balance", client.get_balance, self._got_wallet, interval=HEADER_FEED_SECONDS
+        )
+        scheduler.show("header/me")
+        scheduler.show("header/balance")
 
     def _calm_terminal(self) -> None:
         """No animations over SSH or in a small terminal: every frame would cross the link."""

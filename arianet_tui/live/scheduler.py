@@ -201,6 +201,11 @@ class RefreshScheduler:
         last = feed.last_started
         if last is None or self.clock.now() - last >= age_limit:
             feed.due_now = True
+        if last is None and self._running and feed.task is None:
+            # A feed shown for the first time is what a new screen waits for: start it
+            # now rather than when the loop's task next gets a turn, which a screen that
+            # is being mounted and painted delays by 50-70 ms.
+            self._tick(self.clock.now())
         self._poke()
 
     def hide(self, key: str) -> None:

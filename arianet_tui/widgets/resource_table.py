@@ -215,6 +215,7 @@ class ResourceTable(Vertical, Generic[T]):
         #: False until the first rows (possibly none) arrive: the empty line says "Loading".
         self._loaded = False
         self._grid: VirtualGrid | None = None
+        self._empty_shown = LOADING
         self._info_line: tuple[str, str] | None = None
 
     # -- composition ------------------------------------------------------------------------
@@ -554,7 +555,10 @@ class ResourceTable(Vertical, Generic[T]):
         text = self._empty_text if self._loaded else LOADING
         if self._records:
             text = f"Nothing matches /{self._query.text}; escape clears the filter."
-        self.query_one(".resource-table--empty", Static).update(Text(text))
+        if text != self._empty_shown:
+            # Static.update lays out the whole screen: only when the words change.
+            self._empty_shown = text
+            self.query_one(".resource-table--empty", Static).update(Text(text))
 
     def _set_view(self, view: list[str]) -> None:
         grid = self.grid

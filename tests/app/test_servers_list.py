@@ -29,6 +29,16 @@ def toasts(app: ArianetApp) -> list[str]:
     return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
+async def test_the_first_read_is_the_servers_list_and_the_header_follows(
+    app: ArianetApp, sim: SimState, clock: FakeClock
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot, clock)
+        reads = [r.path.removeprefix(API) for r in sim.requests if r.method == "GET"]
+        assert reads[0] == "/servers"
+        assert {"/auth/me", "/balance"} <= set(reads[1:])
+
+
 async def test_a_refresh_updates_rows_in_place_keeping_cursor_and_marks(
     app: ArianetApp, sim: SimState, clock: FakeClock
 ) -> None:

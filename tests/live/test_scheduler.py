@@ -76,6 +76,24 @@ async def test_the_visible_list_refreshes_every_12_seconds_with_a_full_bucket(si
     assert all(gap == pytest.approx(12.0) for gap in gaps)
 
 
+async def test_a_feed_shown_for_the_first_time_starts_at_once(sim: Sim) -> None:
+    task = await start(sim)
+    seen: list[float] = []
+    servers_feed(sim, seen)
+    sim.scheduler.show("servers")
+    # Started in show() itself, not when the scheduler's task next gets a turn.
+    assert sim.scheduler.sent and sim.scheduler.sent[-1].key == "servers"
+    await sim.clock.settle()
+    assert seen == [sim.clock.now()]
+
+    # Shown again later, it waits for its interval like any other refresh.
+    sim.scheduler.hide("servers")
+    sent = len(sim.scheduler.sent)
+    sim.scheduler.show("servers")
+    assert len(sim.scheduler.sent) == sent
+    await stop(task)
+
+
 async def test_hidden_feeds_never_poll(sim: Sim) -> None:
     seen: list[float] = []
     wallet: list[float] = []
