@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widgets._footer import FooterKey
 
 from arianet_tui.api.models import Server
 from arianet_tui.cli import build_parser, settings_from
 from arianet_tui.config import TokenFileError, read_token_file, write_token_file
 from arianet_tui.screens.server_rules import Action, hostname_problem, refusal
+from arianet_tui.widgets.footer import KeysFooter
 from arianet_tui.widgets.header import BudgetView, short_duration
 from arianet_tui.widgets.query import parse_query
 from arianet_tui.widgets.resource_table import Column, ResourceTable
@@ -160,3 +163,112 @@ def test_command_line_options_become_settings(monkeypatch: pytest.MonkeyPatch) -
     assert settings.base_url == "https://env.example/api/v1"
     args = build_parser().parse_args(["--base-url", "https://cli.example/api/v1"])
     assert settings_from(args).base_url == "https://cli.example/api/v1"
+
+
+def _screen_lines(app: App[None]) -> list[str]:
+    """The screen from each widget's cached lines: a line not repainted would show stale."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip) for strip in strips]
+
+
+def _line_of(app: App[None], name: str) -> str:
+    return next(line for line in _screen_lines(app) if f" {name} " in line)
+
+
+async def test_only_changed_lines_are_repainted_and_none_is_left_stale() -> None:
+    app = _TableApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(ResourceTable)
+        grid = table.grid
+        table.update_rows(_rows(30), complete=True)
+        await pilot.pause()
+        table.move_to(4)
+        await pilot.pause()
+        first_rows = {line.split()[0] for line in _screen_lines(app)[2:14]}
+        assert {"n00", "n01", "n02"} <= first_rows
+
+        # A cursor move repaints two lines, not the grid.
+        asked: list[tuple[Region, ...]] = []
+        repaint = grid.refresh
+
+        def spy(*regions: Region, **kwargs: bool) -> object:
+            asked.append(regions)
+            return repaint(*regions, **kwargs)
+
+        grid.refresh = spy  # type: ignore[method-assign]
+        await pilot.press("j")
+        del grid.refresh
+        assert grid.cursor_row == 5
+        assert asked and all(asked), "a whole-grid refresh"
+        assert sorted(r.y for regions in asked for r in regions) == [5, 6]  # header is line 0
+        # What is on screen: the cursor's colour left n04 for n05.
+        cursor = grid.get_component_rich_style("datatable--cursor").bgcolor
+        strips = app.screen._compositor.render_strips()
+        on_cursor = [
+            "".join(seg.text for seg in strip).split()[0]
+            for strip in strips[2:14]
+            if any(seg.style and seg.style.bgcolor == cursor for seg in strip)
+        ]
+        assert on_cursor == ["n05"]
+
+        # A changed record on screen is drawn again; the rows around it are not touched.
+        table.update_rows(_rows(30, **{"2": "off"}), complete=True)
+        await pilot.pause()
+        assert "off" in _line_of(app, "n02")
+        assert "off" not in _line_of(app, "n01") and "off" not in _line_of(app, "n03")
+
+        def shown_as_viewed() -> None:
+            top = round(grid.scroll_y)
+            names = {key: table.records[key]["name"] for key in table.visible_keys}
+            shown = [line.lstrip(" •").split()[0] for line in _screen_lines(app)[2:14]]
+            assert shown == [names[k] for k in table.visible_keys[top : top + 12]]
+
+        # A renamed row moves up past the cursor's neighbours without a scroll: every line
+        # whose row changed is painted again.
+        rows = _rows(30, **{"2": "off"})
+        rows[8]["name"] = "n05a"
+        table.update_rows(rows, complete=True)
+        await pilot.pause()
+        assert grid.cursor_row == 5 and round(grid.scroll_y) == 0
+        shown_as_viewed()
+
+        # So is a new order that scrolls.
+        table.sort_by("name", reverse=True)
+        await pilot.pause()
+        shown_as_viewed()
+
+
+class _FooterApp(App[None]):
+    BINDINGS = [("a", "alpha", "Alpha"), ("b", "beta", "Beta")]
+
+    beta_allowed = True
+
+    def compose(self) -> ComposeResult:
+        yield KeysFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "beta" and not self.beta_allowed else True
+
+    def action_alpha(self) -> None: ...
+
+    def action_beta(self) -> None: ...
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change() -> None:
+    app = _FooterApp()
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        keys = list(app.query(FooterKey))
+        assert [k.description for k in keys] == ["Alpha", "Beta"]
+
+        for _ in range(3):  # focus, stack and idle changes signal the same keys
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        assert list(app.query(FooterKey)) == keys
+
+        app.beta_allowed = False
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        rebuilt = list(app.query(FooterKey))
+        assert rebuilt != keys
+        assert [k.has_class("-disabled") for k in rebuilt] == [False, True]
