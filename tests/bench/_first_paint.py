@@ -1,13 +1,14 @@
 """Child process of ``startup.py``: start an app, note when its first table rows are painted,
 then exit.
 
-``python tests/bench/_first_paint.py demo|bare REPORT [--headless]`` runs either the real entry
-point, ``arianet-tui --demo`` (``arianet_tui.cli.main``), or a bare Textual app with a header, a
-50-row DataTable and a footer. Both run the same way: ``App.run`` is wrapped so that it also
-starts a watcher, which waits for the first table (a DataTable, or the dashboard's virtual
-grid) of the shown screen to have rows, then for the repaint after that, and exits. The times
-(``time.monotonic``, one clock for every process on Linux) go to the JSON file REPORT, since
-the terminal belongs to the app.
+``python tests/bench/_first_paint.py demo|bare|deps REPORT [--headless]`` runs either the real
+entry point, ``arianet-tui --demo`` (``arianet_tui.cli.main``), or a bare Textual app with a
+header, a 50-row DataTable and a footer (``deps``: the same after importing DEPENDENCIES).
+All run the same way: ``App.run`` is wrapped so that it also starts a watcher, which waits
+for the first table (a DataTable, or the dashboard's virtual grid) of the shown screen to
+have rows, then for the repaint after that, and exits. The times (``time.monotonic``, one
+clock for every process on Linux) go to the JSON file REPORT, since the terminal belongs to
+the app.
 """
 
 from __future__ import annotations
@@ -43,6 +44,39 @@ def bare_app() -> Any:
             table.focus()
 
     return Bare()
+
+
+#: What ``arianet-tui --demo`` cannot paint its first rows without, beyond Textual: the
+#: client (httpx, stamina), the models (pydantic), the settings (pydantic-settings,
+#: platformdirs) and the in-process simulator (Starlette). ``deps`` imports them, then runs
+#: the bare app: the floor that the chosen libraries set.
+DEPENDENCIES = (
+    "httpx",
+    "stamina",
+    "pydantic",
+    "pydantic_settings",
+    "platformdirs",
+    "humanize",
+    "starlette.applications",
+    "starlette.routing",
+    "starlette.responses",
+)
+
+
+def import_dependencies() -> None:
+    import importlib
+
+    # As the dashboard does (arianet_tui/__init__.py): httpx's CLI is kept out.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    for name in DEPENDENCIES:
+        importlib.import_module(name)
+    from pydantic import BaseModel, TypeAdapter
+
+    # A first model and adapter, as the client builds them (pydantic loads its plugins).
+    class Probe(BaseModel):
+        id: int
+
+    TypeAdapter(list[Probe]).validate_json(b'[{"id": 1}]')
 
 
 def main() -> int:
@@ -84,7 +118,9 @@ def main() -> int:
         return original_run(self, *args, auto_pilot=watch, **kwargs)
 
     App.run = run  # type: ignore[method-assign]
-    if kind == "bare":
+    if kind in ("bare", "deps"):
+        if kind == "deps":
+            import_dependencies()
         bare_app().run()
         code = 0
     else:
