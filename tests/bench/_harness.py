@@ -157,6 +157,51 @@ def demo_app(
     return Demo(ArianetApp(services), sim_app.state.sim, services, tmp)
 
 
+class RemoteSim:
+    """``arianet-sim`` in a process of its own on loopback, as a remote API would be: its
+    work shares neither the dashboard's event loop nor its interpreter."""
+
+    def __init__(self, servers: int, *, seed: int = 7) -> None:
+        # A one-second rate-limit window: the benchmark times the app, not the bucket.
+        args = ["--port", "0", "--servers", str(servers), "--seed", str(seed), "--window", "1"]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "arianet_tui.sim", *args],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if "http://" not in line:
+            self.close()
+            raise RuntimeError(f"arianet-sim did not start: {line!r}")
+        self.url = line.split()[3]
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def remote_app(sim: RemoteSim) -> Demo:
+    """The dashboard signed in to ``sim`` over real HTTP, with its files in a temp dir."""
+    from arianet_tui.app import ArianetApp
+    from arianet_tui.cli import build_services
+    from arianet_tui.config import Settings
+    from arianet_tui.sim import DEMO_TOKEN
+
+    tmp = tempfile.TemporaryDirectory(prefix="arianet-bench-")
+    base = Path(tmp.name)
+    settings = Settings(
+        token=None,
+        base_url=sim.url,
+        token_file=base / "config" / "token",
+        state_dir=base / "state",
+        cache_dir=base / "cache",
+        theme="textual-dark",
+    )
+    services = build_services(settings, token=DEMO_TOKEN)
+    return Demo(ArianetApp(services), None, services, tmp)
+
+
 def servers_table(app: Any) -> Any | None:
     """The ResourceTable of the servers screen, when it is the screen shown."""
     found = app.screen.query("#servers-table")

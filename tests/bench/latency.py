@@ -9,8 +9,11 @@ busy is charged for the wait. Scenes, each on a fresh app at 120x36 (headless):
 - idle: the dashboard over 1,000 simulated servers, nothing in flight;
 - slow request: the simulator answers after 2 s (``Faults(latency_ms=2000)``); ctrl+r, then
   presses during the 2 s the request is in flight;
-- many pages: 10 pages of 100 servers loaded; ctrl+r re-reads all 10 at once (the simulator
-  runs in-process, as with ``--demo``), presses while they arrive and are applied;
+- many pages: 10 pages of 100 servers loaded; ctrl+r re-reads those with rows on screen at
+  once (4 in hostname order; the simulator runs in-process on its own thread, as with
+  ``--demo``), presses while they arrive and are applied;
+- remote pages: the same against ``arianet-sim`` in a process of its own over loopback HTTP,
+  as with a remote API (for reference: the simulator's work is then off the interpreter);
 - 1 MB page: the servers list answered with one page of 2,400 servers (about 1 MB, as from a
   service that ignores ``limit``); ctrl+r, presses while it is parsed and applied.
 
@@ -33,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import (
     SIZE,
     PressFromThread,
+    RemoteSim,
     Row,
     after_refresh,
     demo_app,
@@ -42,6 +46,7 @@ from _harness import (
     ms,
     p95,
     print_table,
+    remote_app,
     servers_table,
     wait_until,
 )
@@ -190,8 +195,9 @@ async def slow_request() -> dict[str, Any]:
     }
 
 
-async def many_pages(pages: int = 10, rounds: int = 8) -> dict[str, Any]:
-    demo = demo_app(1_000)
+async def many_pages(pages: int = 10, rounds: int = 8, *, remote: bool = False) -> dict[str, Any]:
+    sim = RemoteSim(1_000) if remote else None
+    demo = remote_app(sim) if sim else demo_app(1_000)
     app = demo.app
     timeline = Timeline(demo.services.client)
     during: list[float] = []
@@ -230,6 +236,8 @@ async def many_pages(pages: int = 10, rounds: int = 8) -> dict[str, Any]:
             await asyncio.sleep(0.3)
         app.exit()
     demo.tmp.cleanup()
+    if sim is not None:
+        sim.close()
     return {"during": during, "busy": median(busy), "pages": median(shown)}
 
 
@@ -342,7 +350,7 @@ def figures(name: str, latencies: list[float], *, target: bool) -> list[Row]:
     ]
 
 
-SCENES = ("floor", "idle", "slow", "pages", "big")
+SCENES = ("floor", "idle", "slow", "pages", "remote", "big")
 
 
 def main() -> int:
@@ -372,6 +380,11 @@ def main() -> int:
         name = f"while {burst['pages']:.0f} pages of 100 arrive"
         rows += figures(name, burst["during"], target=True)
         rows.append(Row("  ctrl+r to the last page applied", ms(burst["busy"])))
+    if "remote" in only:
+        far = asyncio.run(many_pages(remote=True))
+        name = f"while {far['pages']:.0f} pages arrive from arianet-sim in its own process"
+        rows += figures(name, far["during"], target=False)
+        rows.append(Row("  ctrl+r to the last page applied", ms(far["busy"])))
     if "big" in only:
         big = asyncio.run(big_page())
         rows += figures("while a 1 MB page is handled", big["during"], target=True)
