@@ -167,6 +167,7 @@ class RemoteSim:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "arianet_tui.sim", *args],
             stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             text=True,
         )
         assert self.process.stdout is not None
