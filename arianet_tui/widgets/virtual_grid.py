@@ -234,20 +234,16 @@ class VirtualGrid(ScrollView, can_focus=True):
             self._lines.clear()
             self.refresh()
             return
-        segments = self._segments
-        if not segments:
-            return
-        lines = self._lines
-        dropped: set[str] = set()
-        for key in keys:
-            if segments.pop(key, None) is not None:
-                dropped.add(key)
-                for state in (0, 1, 2):
-                    lines.pop((key, state), None)
-        if dropped:
-            top = round(self.scroll_y)
-            shown = self._on_screen()
-            self._refresh_rows(*(top + i for i, key in enumerate(shown) if key in dropped))
+        dropped = set(keys)
+        segments, lines = self._segments, self._lines
+        for key in dropped:
+            segments.pop(key, None)
+            for state in (0, 1, 2):
+                lines.pop((key, state), None)
+        # Whether or not a row's drawing was still cached, a row on screen is painted again.
+        top = round(self.scroll_y)
+        shown = self._on_screen()
+        self._refresh_rows(*(top + i for i, key in enumerate(shown) if key in dropped))
 
     def move_cursor(
         self, row: int, *, scroll: bool = True, announce: bool = True, animate: bool = False

@@ -217,6 +217,12 @@ async def test_only_changed_lines_are_repainted_and_none_is_left_stale() -> None
         assert "off" in _line_of(app, "n02")
         assert "off" not in _line_of(app, "n01") and "off" not in _line_of(app, "n03")
 
+        # Even once the grid's cache of drawn rows was emptied (it is, when full).
+        grid._segments.clear()
+        table.update_rows(_rows(30, **{"1": "off", "2": "off"}), complete=True)
+        await pilot.pause()
+        assert "off" in _line_of(app, "n01")
+
         def shown_as_viewed() -> None:
             top = round(grid.scroll_y)
             names = {key: table.records[key]["name"] for key in table.visible_keys}
