@@ -278,3 +278,22 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change() -> None:
         rebuilt = list(app.query(FooterKey))
         assert rebuilt != keys
         assert [k.has_class("-disabled") for k in rebuilt] == [False, True]
+
+
+def test_running_the_app_freezes_the_start_up_heap(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import gc
+
+    from arianet_tui.app import ArianetApp
+
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(gc.get_count()[0]))
+
+    async def leave(pilot: object) -> None:
+        assert frozen, "the heap was not frozen before the app ran"
+        app.exit()
+
+    app = ArianetApp(None, token_path=tmp_path / "token")
+    app.run(headless=True, size=(80, 24), auto_pilot=leave)
+    assert len(frozen) == 1

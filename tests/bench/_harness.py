@@ -128,7 +128,7 @@ def demo_app(
     The simulator runs on a thread of its own, as with ``--demo``. ``transport`` wraps its
     transport when given (e.g. to serve a large page).
     """
-    from arianet_tui.app import ArianetApp
+    from arianet_tui.app import ArianetApp, freeze_startup_heap
     from arianet_tui.cli import build_services
     from arianet_tui.config import Settings
     from arianet_tui.live import SystemClock
@@ -154,7 +154,10 @@ def demo_app(
         clock=clock,
         transport=transport(inner) if transport else inner,
     )
-    return Demo(ArianetApp(services), sim_app.state.sim, services, tmp)
+    app = ArianetApp(services)
+    # ArianetApp.run freezes what exists at start-up; run_test, used here, does not.
+    freeze_startup_heap()
+    return Demo(app, sim_app.state.sim, services, tmp)
 
 
 class RemoteSim:
@@ -184,7 +187,7 @@ class RemoteSim:
 
 def remote_app(sim: RemoteSim) -> Demo:
     """The dashboard signed in to ``sim`` over real HTTP, with its files in a temp dir."""
-    from arianet_tui.app import ArianetApp
+    from arianet_tui.app import ArianetApp, freeze_startup_heap
     from arianet_tui.cli import build_services
     from arianet_tui.config import Settings
     from arianet_tui.sim import DEMO_TOKEN
@@ -200,7 +203,9 @@ def remote_app(sim: RemoteSim) -> Demo:
         theme="textual-dark",
     )
     services = build_services(settings, token=DEMO_TOKEN)
-    return Demo(ArianetApp(services), None, services, tmp)
+    app = ArianetApp(services)
+    freeze_startup_heap()
+    return Demo(app, None, services, tmp)
 
 
 def servers_table(app: Any) -> Any | None:
