@@ -82,6 +82,13 @@ async def select(pilot: Pilot[None], clock: FakeClock, server_id: int) -> None:
     assert table.current_key == str(server_id)
 
 
+async def press_on(pilot: Pilot[None], clock: FakeClock, server_id: int, *keys: str) -> None:
+    """Put the cursor on a server, press ``keys`` and let the app settle."""
+    await select(pilot, clock, server_id)
+    await pilot.press(*keys)
+    await settle(pilot, clock)
+
+
 def plain(renderable: object) -> str:
     """What a renderable shows, as plain text."""
     console = Console(width=120, record=True, file=io.StringIO(), color_system=None)

@@ -14,7 +14,7 @@ from arianet_tui.screens.dialogs import (
 )
 from arianet_tui.sim import SimState
 
-from .support import API, loaded, plain, running, select, settle, stopped, until, writes
+from .support import API, loaded, plain, press_on, running, select, settle, stopped, until, writes
 
 
 def toasts(app: ArianetApp) -> list[str]:
@@ -71,9 +71,7 @@ async def test_power_on_a_running_server_is_refused_with_a_reason(
     target = running(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot, clock)
-        await select(pilot, clock, target.id)
-        await pilot.press("o")
-        await settle(pilot, clock)
+        await press_on(pilot, clock, target.id, "o")
         assert writes(sim) == []
         assert any("already running" in t for t in toasts(app))
 
@@ -84,9 +82,7 @@ async def test_power_off_confirms_and_escape_cancels(
     target = running(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot, clock)
-        await select(pilot, clock, target.id)
-        await pilot.press("f")
-        await settle(pilot, clock)
+        await press_on(pilot, clock, target.id, "f")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")
         await settle(pilot, clock)
@@ -121,9 +117,7 @@ async def test_rename_validates_the_hostname_before_sending(
     target = running(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         table = await loaded(pilot, clock)
-        await select(pilot, clock, target.id)
-        await pilot.press("e")
-        await settle(pilot, clock)
+        await press_on(pilot, clock, target.id, "e")
         dialog = app.screen
         assert isinstance(dialog, TextInputDialog)
         dialog.query_one(Input).value = "bad_name!"
@@ -206,9 +200,7 @@ async def test_delete_needs_the_hostname_typed(
     target = stopped(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         table = await loaded(pilot, clock)
-        await select(pilot, clock, target.id)
-        await pilot.press("ctrl+d")
-        await settle(pilot, clock)
+        await press_on(pilot, clock, target.id, "ctrl+d")
         assert isinstance(app.screen, TypeNameDialog)
         await pilot.press("escape")
         await settle(pilot, clock)
@@ -230,9 +222,7 @@ async def test_a_protected_server_refuses_deletion_and_says_how_to_lift_it(
     target = running(sim, protected=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot, clock)
-        await select(pilot, clock, target.id)
-        await pilot.press("ctrl+d")
-        await settle(pilot, clock)
+        await press_on(pilot, clock, target.id, "ctrl+d")
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
         assert dialog.confirm_label is None
@@ -281,9 +271,7 @@ async def test_copy_puts_the_primary_ip_on_the_clipboard(
     target = running(sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot, clock)
-        await select(pilot, clock, target.id)
-        await pilot.press("c")
-        await settle(pilot, clock)
+        await press_on(pilot, clock, target.id, "c")
         assert app.clipboard == target.ip_addresses[0][0]
 
 
@@ -301,9 +289,7 @@ async def test_ssh_runs_ssh_to_the_primary_ip_as_the_configured_user(
         async with app.run_test(size=(80, 24)) as pilot:
             app.suspend = contextlib.nullcontext  # type: ignore[method-assign]
             await loaded(pilot, clock)
-            await select(pilot, clock, target.id)
-            await pilot.press("s")
-            await settle(pilot, clock)
+            await press_on(pilot, clock, target.id, "s")
     finally:
         from arianet_tui.screens.server_actions import run_ssh
 

@@ -22,7 +22,7 @@ from arianet_tui.screens.help import KeysHelp
 from arianet_tui.screens.server_detail import ServerDetailScreen
 from arianet_tui.sim import Faults, SimState, World, create_app
 
-from .support import API, loaded, plain, reads_of, running, select, settle, until, writes
+from .support import API, loaded, plain, press_on, reads_of, running, select, settle, until, writes
 
 
 def toasts(app: ArianetApp) -> list[str]:
@@ -150,9 +150,7 @@ async def test_an_unknown_outcome_rereads_and_never_resends(
     path = f"{API}/servers/{target.id}/restart"
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot, clock)
-        await select(pilot, clock, target.id)
-        await pilot.press("r")
-        await settle(pilot, clock)
+        await press_on(pilot, clock, target.id, "r")
         # The write is processed, then the service answers 500.
         sim.faults = Faults(error_rate=1.0, after_processing_share=1.0, html_error_share=0.0)
         await pilot.press("y")

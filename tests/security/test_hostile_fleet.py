@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.sections.support import SECTION_KEYS, TABLES, section, toasts
-from app.support import loaded, select, servers_table, settle, until, writes
+from app.support import loaded, press_on, select, servers_table, settle, until, writes
 from rich.cells import cell_len
 from textual.pilot import Pilot
 
@@ -165,9 +165,7 @@ async def test_copy_copies_the_sanitised_value_and_no_escape_is_emitted(
         await pilot.press("ctrl+r")
         table = servers_table(app)
         await until(pilot, clock, lambda: "pwned" in str(table.record(str(target.id))))
-        await select(pilot, clock, target.id)
-        await pilot.press("c")
-        await settle(pilot, clock)
+        await press_on(pilot, clock, target.id, "c")
         assert app.clipboard == safe_plain(EVIL_IP)
         for sequence in BUILT_FROM_API:
             assert sequence not in written.text
