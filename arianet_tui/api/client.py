@@ -59,16 +59,20 @@ def _adapter(model: Any) -> TypeAdapter[Any]:
     return TypeAdapter(model)
 
 
+def _first_error(error: ValidationError) -> tuple[tuple[Any, ...], str | None]:
+    """Where the first problem of a validation error is, and what it is."""
+    first: dict[str, Any] = dict(error.errors()[0]) if error.error_count() else {}
+    return tuple(first.get("loc", ())), first.get("msg")
+
+
 class _SliceError(Exception):
     """A row of a large list failed validation; ``loc`` is counted from the whole list."""
 
     def __init__(self, error: ValidationError, offset: int) -> None:
-        first: dict[str, Any] = dict(error.errors()[0]) if error.error_count() else {}
-        loc = list(first.get("loc", ()))
+        loc, self.msg = _first_error(error)
         if loc and isinstance(loc[0], int):
-            loc[0] += offset
+            loc = (loc[0] + offset, *loc[1:])
         self.loc = ("data", *loc)
-        self.msg = str(first.get("msg", "invalid"))
 
 
 async def _validate_large(result: Any, content: bytes) -> Any:
@@ -317,9 +321,7 @@ class ArianetClient:
             else:
                 parsed = _adapter(cast(Any, result)).validate_json(content)
         except ValidationError as exc:
-            first: dict[str, Any] = dict(exc.errors()[0]) if exc.error_count() else {}
-            loc, msg = first.get("loc", ()), first.get("msg")
-            raise self._invalid(response, method, path, loc, msg) from None
+            raise self._invalid(response, method, path, *_first_error(exc)) from None
         except _SliceError as exc:
             raise self._invalid(response, method, path, exc.loc, exc.msg) from None
         except ValueError:  # not JSON at all, or nested past the parser's limit (large body)

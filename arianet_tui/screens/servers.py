@@ -196,17 +196,18 @@ class ServersScreen(SectionScreen, ServerActionScreen):
             self.run_worker(
                 self._apply_in_slices(data.data), group=page_feed(page), exclusive=True
             )
-            return
-        table.update_rows(data.data)
-        self._follow_transitions(data.data)
+        else:
+            self._apply(data.data)
 
     async def _apply_in_slices(self, servers: list[Server]) -> None:
         for start in range(0, len(servers), APPLY_SLICE):
             if start:
                 await asyncio.sleep(0)
-            part = servers[start : start + APPLY_SLICE]
-            self.table.update_rows(part)
-            self._follow_transitions(part)
+            self._apply(servers[start : start + APPLY_SLICE])
+
+    def _apply(self, servers: list[Server]) -> None:
+        self.table.update_rows(servers)
+        self._follow_transitions(servers)
 
     def _follow_transitions(self, servers: list[Server]) -> None:
         scheduler = self.services.scheduler

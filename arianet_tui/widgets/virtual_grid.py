@@ -430,9 +430,7 @@ class VirtualGrid(ScrollView, can_focus=True):
             self._hover_row = row
 
     def _on_leave(self, event: events.Leave) -> None:
-        if self._hover_row is not None:
-            self._refresh_rows(self._hover_row)
-            self._hover_row = None
+        self._clear_hover()
 
     async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -458,6 +456,9 @@ class VirtualGrid(ScrollView, can_focus=True):
     # -- actions ------------------------------------------------------------------------------
 
     def _keyboard(self) -> None:
+        self._clear_hover()
+
+    def _clear_hover(self) -> None:
         if self._hover_row is not None:
             self._refresh_rows(self._hover_row)
             self._hover_row = None
