@@ -20,7 +20,6 @@ from ..api.client import ArianetClient
 from ..api.errors import (
     ArianetError,
     InvalidResponse,
-    NotFound,
     RateLimited,
     ServerError,
     TransportError,
@@ -28,8 +27,9 @@ from ..api.errors import (
 from ..api.models import ServerStatus
 from ..api.ratelimit import Bucket
 from .budget import BucketBudget, bucket_budget, stretch
+from .callbacks import call_safely, subscribe
 from .clock import Clock, SystemClock
-from .follow import FollowCall, Followed, plan_calls, servers_in, status_of
+from .follow import Follower
 
 log = logging.getLogger("arianet_tui.live.scheduler")
 
@@ -39,9 +39,6 @@ FOLLOW_KEY = "__follow__"
 FOLLOW_FIRST_DELAY = 2.0
 FOLLOW_MIN_INTERVAL = 3.0
 FOLLOW_MAX_INTERVAL = 60.0
-# A server still in transition after this long is left to the normal refresh, and asking to
-# follow it again changes nothing until its status moves or this much time has passed again.
-FOLLOW_TIMEOUT = 15 * 60.0
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 60.0
 # The longest the loop sleeps when nothing is due; a show() or a refresh wakes it earlier.
@@ -161,12 +158,8 @@ class RefreshScheduler:
         self._wakeup = asyncio.Event()
         self._running = False
         self._status_subscribers: list[Callable[[SchedulerStatus], None]] = []
-        self._update_subscribers: list[Callable[[int, ServerStatus], None]] = []
-        self._settled_subscribers: list[Callable[[int, ServerStatus | None], None]] = []
         self._last_status: SchedulerStatus | None = None
-        self._followed: dict[int, Followed] = {}
-        self._given_up: dict[int, tuple[ServerStatus | None, float]] = {}
-        self._fleet_total: int | None = None
+        self._follower = Follower(client)
         self.sent: deque[SentRequest] = deque(maxlen=SEND_LOG_SIZE)
 
     # -- feeds ------------------------------------------------------------------------------
@@ -240,43 +233,39 @@ class RefreshScheduler:
 
     def follow_server(self, server_id: int) -> None:
         """Poll a server closely until it leaves its transition."""
-        now = self.clock.now()
-        given_up = self._given_up.get(server_id)
-        if given_up is not None and now - given_up[1] < FOLLOW_TIMEOUT:
+        if not self._follower.follow(server_id, self.clock.now()):
             return
-        self._given_up.pop(server_id, None)
-        self._followed[server_id] = Followed(server_id, since=now)
         if FOLLOW_KEY not in self._feeds:
             self._feeds[FOLLOW_KEY] = _FeedState(
-                FOLLOW_KEY, self._poll_followed, self._apply_followed, None, Bucket.READ, None
+                FOLLOW_KEY, self._follower.poll, self._apply_followed, None, Bucket.READ, None
             )
         self._feeds[FOLLOW_KEY].visible = True
         self._poke()
 
     def unfollow_server(self, server_id: int) -> None:
-        self._followed.pop(server_id, None)
+        self._follower.unfollow(server_id)
         self._sync_follow_feed()
 
     def _sync_follow_feed(self) -> None:
         feed = self._feeds.get(FOLLOW_KEY)
         if feed is not None:
-            feed.visible = bool(self._followed)
+            feed.visible = bool(self._follower.servers)
 
     @property
     def followed(self) -> frozenset[int]:
-        return frozenset(self._followed)
+        return frozenset(self._follower.servers)
 
     def on_server_update(
         self, callback: Callable[[int, ServerStatus], None]
     ) -> Callable[[], None]:
         """Call ``callback(server_id, status)`` for each new status of a followed server."""
-        return _subscribe(self._update_subscribers, callback)
+        return self._follower.on_update(callback)
 
     def on_server_settled(
         self, callback: Callable[[int, ServerStatus | None], None]
     ) -> Callable[[], None]:
         """Call ``callback(server_id, status)`` once a followed server settles (None: gone)."""
-        return _subscribe(self._settled_subscribers, callback)
+        return self._follower.on_settled(callback)
 
     # -- status -----------------------------------------------------------------------------
 
@@ -286,12 +275,12 @@ class RefreshScheduler:
             buckets={bucket: self._budget(bucket) for bucket in Bucket},
             outage=self._outage,
             queued_refreshes=queued,
-            following=len(self._followed),
+            following=len(self._follower.servers),
         )
 
     def subscribe(self, callback: Callable[[SchedulerStatus], None]) -> Callable[[], None]:
         """Call ``callback`` whenever the status changes; returns the unsubscribe function."""
-        return _subscribe(self._status_subscribers, callback)
+        return subscribe(self._status_subscribers, callback)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -408,11 +397,11 @@ class RefreshScheduler:
         return base * stretch(demand, budget.background_rate(now))
 
     def _follow_due(self, feed: _FeedState, budget: BucketBudget, now: float) -> float:
-        if not self._followed:
+        newest = self._follower.newest_since()
+        if newest is None:
             return now + IDLE_WAKE
         if feed.failures and feed.last_attempt_at is not None:
             return feed.last_attempt_at + _backoff(feed.failures)
-        newest = max(f.since for f in self._followed.values())
         # Close at first, then looser the longer the transition lasts.
         interval = min(FOLLOW_MAX_INTERVAL, max(FOLLOW_MIN_INTERVAL, (now - newest) / 10))
         rate = budget.background_rate(now)
@@ -426,9 +415,7 @@ class RefreshScheduler:
         return max(first, last + interval)
 
     def _cost(self, feed: _FeedState) -> int:
-        if feed.key != FOLLOW_KEY:
-            return 1
-        return max(1, len(plan_calls(list(self._followed.values()), self._fleet_total)))
+        return self._follower.cost() if feed.key == FOLLOW_KEY else 1
 
     def _launch(self, feed: _FeedState, *, user: bool, now: float) -> BucketBudget:
         cost = self._cost(feed)
@@ -480,9 +467,10 @@ class RefreshScheduler:
                 if other.failures:
                     other.failures = 0
                     other.due_now = True
-        _call(feed.on_data, data, what=f"on_data of {feed.key}")
+        call_safely(feed.on_data, data, what=f"on_data of {feed.key}")
         if feed.key != FOLLOW_KEY:
-            self._observe_servers(data, now)
+            self._follower.observe(data, now)
+            self._sync_follow_feed()
 
     def _failed(self, feed: _FeedState, error: ArianetError, *, user: bool) -> None:
         feed.error = error
@@ -498,7 +486,7 @@ class RefreshScheduler:
                 log.warning("outage: %s", error.message)
             log.info("%s failed (%d in a row): %s", feed.key, feed.failures, error.message)
         if feed.on_error is not None and (user or not feed.reported):
-            _call(feed.on_error, error, what=f"on_error of {feed.key}")
+            call_safely(feed.on_error, error, what=f"on_error of {feed.key}")
         feed.reported = True
 
     def _publish(self) -> None:
@@ -507,87 +495,11 @@ class RefreshScheduler:
             return
         self._last_status = status
         for callback in list(self._status_subscribers):
-            _call(callback, status, what="a status subscriber")
-
-    # -- following --------------------------------------------------------------------------
-
-    async def _poll_followed(self) -> list[tuple[int, ServerStatus | None]]:
-        followed = list(self._followed.values())
-        seen: dict[int, ServerStatus | None] = {}
-        for call in plan_calls(followed, self._fleet_total):
-            await self._follow_call(call, seen)
-        for f in followed:
-            if f.server_id not in seen:
-                await self._follow_call(FollowCall("status", server_id=f.server_id), seen)
-        return list(seen.items())
-
-    async def _follow_call(self, call: FollowCall, seen: dict[int, ServerStatus | None]) -> None:
-        if call.kind == "status":
-            assert call.server_id is not None
-            try:
-                seen[call.server_id] = await self.client.get_server_status(call.server_id)
-            except NotFound:
-                seen[call.server_id] = None
-            return
-        page = await self.client.list_servers(page=call.page, limit=100, status=call.status)
-        for server in page.data:
-            if server.id in self._followed:
-                seen[server.id] = status_of(server)
-        if call.status is None:
-            self._learn_pages(page)
+            call_safely(callback, status, what="a status subscriber")
 
     def _apply_followed(self, results: list[tuple[int, ServerStatus | None]]) -> None:
-        now = self.clock.now()
-        for server_id, status in results:
-            self._saw(server_id, status, now)
-        for server_id, followed in list(self._followed.items()):
-            if now - followed.since > FOLLOW_TIMEOUT:
-                log.info("server %s still in transition; left to the normal refresh", server_id)
-                self._given_up[server_id] = (followed.last, now)
-                del self._followed[server_id]
+        self._follower.apply(results, self.clock.now())
         self._sync_follow_feed()
-
-    def _observe_servers(self, data: object, now: float) -> None:
-        found, total = servers_in(data)
-        if total is not None:
-            self._fleet_total = total
-        for server, page in found:
-            given_up = self._given_up.get(server.id)
-            if given_up is not None and given_up[0] != status_of(server):
-                del self._given_up[server.id]
-            followed = self._followed.get(server.id)
-            if followed is None:
-                continue
-            if page is not None:
-                followed.page = page
-            self._saw(server.id, status_of(server), now)
-        self._sync_follow_feed()
-
-    def _learn_pages(self, data: object) -> None:
-        found, total = servers_in(data)
-        if total is not None:
-            self._fleet_total = total
-        for server, page in found:
-            if server.id in self._followed:
-                self._followed[server.id].page = page
-
-    def _saw(self, server_id: int, status: ServerStatus | None, now: float) -> None:
-        followed = self._followed.get(server_id)
-        if followed is None:
-            return
-        if status is None:
-            del self._followed[server_id]
-            for callback in list(self._settled_subscribers):
-                _call(callback, server_id, None, what="a settled subscriber")
-            return
-        if followed.record(status, now):
-            for update in list(self._update_subscribers):
-                _call(update, server_id, status, what="a server-update subscriber")
-        if followed.settled:
-            del self._followed[server_id]
-            log.info("server %s settled: %s/%s", server_id, status.status, status.instance_status)
-            for settled in list(self._settled_subscribers):
-                _call(settled, server_id, status, what="a settled subscriber")
 
 
 def _backoff(failures: int) -> float:
@@ -599,21 +511,3 @@ def _is_outage(error: ArianetError) -> bool:
     if isinstance(error, InvalidResponse):
         return False
     return isinstance(error, TransportError | ServerError)
-
-
-def _subscribe(subscribers: list[Any], callback: Any) -> Callable[[], None]:
-    subscribers.append(callback)
-
-    def unsubscribe() -> None:
-        if callback in subscribers:
-            subscribers.remove(callback)
-
-    return unsubscribe
-
-
-def _call(callback: Callable[..., None], *args: Any, what: str) -> None:
-    """Run a callback of the UI; a bug in one must not stop the refresh loop."""
-    try:
-        callback(*args)
-    except Exception:
-        log.exception("%s raised", what)
